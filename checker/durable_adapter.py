@@ -1,0 +1,139 @@
+"""The only module that talks to durable-rules. Every guard against its sharp edges lives here.
+
+svccheck asks durable-rules one question per interaction: which of these measured facts violate
+their rule's condition? Python measures (normalised phrase hits, counts, lateness); the engine
+decides, with each rule's condition compiled into its ruleset.
+
+What durable-rules 2.0.28 does, and what this adapter does about it (pinned by
+tests/test_durable_engine_pins.py and tests/test_durable_adapter.py):
+
+- `post()` (events) fires only one rule per message -> we assert *facts*, which fire every rule.
+- A rule whose condition the engine's own state document satisfies (existence tests, `id`,
+  `sid`) fires forever -> every condition starts with the marker `svck == 1`, which no state
+  document has, and the drain loop refuses to run more actions than facts were asserted.
+- `$or` fires once per true branch -> no condition uses `$or` (a kind counts clauses instead).
+- `durable.lang`'s Host starts timer threads that run actions off-thread and cannot be stopped,
+  and swallows exceptions raised in actions -> we never import `durable.lang`; we call the
+  `durable_rules_engine` extension directly and run no action in the engine, only read what fired.
+- More than 1,024 live sessions per ruleset fail -> each interaction gets its own session, which
+  is deleted as soon as its actions are drained.
+- `delete_state` crashes the process (SIGSEGV / "free(): invalid pointer") for a session in which
+  no action was ever started -> every ruleset has a sentinel rule, and every session asserts one
+  sentinel fact, so an action always starts before the session is deleted.
+- Rulesets leak when created repeatedly -> one ruleset per distinct definition, created once per
+  process and cached.
+- Regexes are an anchored Lua-like dialect (`\\d` silently never matches) -> no condition uses
+  `$mt`; all text matching is done in Python.
+- Comparisons coerce types -> only numbers are ever compared; `evaluate` rejects anything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from .errors import EngineError, EngineUnavailable
+from .kinds import Condition
+
+_OPS = {">": "$gt", ">=": "$gte", "<": "$lt", "<=": "$lte"}
+MARKER = "svck"
+SENTINEL = 2  # marker value of the one sentinel fact asserted in every session
+SENTINEL_RULE = "sentinel"
+
+
+def _engine() -> ModuleType:
+    try:
+        import durable_rules_engine
+    except ImportError as err:  # e.g. Python 3.13, where durable-rules 2.0.28 does not build
+        raise EngineUnavailable(
+            f"the rules engine (durable-rules) cannot be imported on this Python: {err}; "
+            "svccheck needs Python 3.11 or 3.12"
+        ) from None
+    return durable_rules_engine
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One measured subject of one rule: `value` is tested against the rule's condition."""
+
+    rule: int
+    subject: int
+    value: float
+
+
+def ruleset_definition(conditions: Sequence[Condition]) -> dict[str, Any]:
+    """The durable-rules ruleset: rule `r<k>` fires on a fact of rule k that violates condition k."""
+    # The sentinel rule makes sure an action starts in every session (see the module docstring).
+    definition: dict[str, Any] = {SENTINEL_RULE: {"all": [{"m": {MARKER: SENTINEL}}]}}
+    for index, condition in enumerate(conditions):
+        if not math.isfinite(condition.limit):
+            raise EngineError(f"rule {index}: limit {condition.limit} is not a finite number")
+        test = {_OPS[condition.op]: {"v": condition.limit}}
+        definition[f"r{index}"] = {"all": [{"m": {"$and": [{MARKER: 1}, {"r": index}, test]}}]}
+    return definition
+
+
+_RULESETS: dict[str, int] = {}
+_session_ids = itertools.count()
+
+
+def _ruleset_handle(definition: dict[str, Any]) -> int:
+    text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+    name = "svccheck_" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    handle = _RULESETS.get(name)
+    if handle is None:
+        handle = _engine().create_ruleset(name, text)
+        _RULESETS[name] = handle
+    return handle
+
+
+class CompiledConditions:
+    """The conditions of a rule set, compiled once into one durable-rules ruleset."""
+
+    def __init__(self, conditions: Sequence[Condition]) -> None:
+        self.conditions = tuple(conditions)
+        self._engine = _engine()
+        self._handle = _ruleset_handle(ruleset_definition(self.conditions)) if self.conditions else None
+
+    def violations(self, facts: Sequence[Fact]) -> set[tuple[int, int]]:
+        """(rule, subject) of every fact whose rule condition holds, decided by durable-rules."""
+        if not facts or self._handle is None:
+            return set()  # no session is opened at all
+        engine = self._engine
+        sid = f"i{next(_session_ids)}"
+        payload: list[dict[str, Any]] = [{"sid": sid, MARKER: SENTINEL}]
+        for fact in facts:
+            value = fact.value
+            # Guard: the engine coerces types in comparisons; only finite numbers go in.
+            if type(value) is not float or not math.isfinite(value):
+                raise EngineError(f"fact value {value!r} for rule {fact.rule} is not a finite float")
+            payload.append({"sid": sid, MARKER: 1, "r": fact.rule, "s": fact.subject, "v": value})
+        state = engine.assert_facts(self._handle, json.dumps(payload))[1]
+        action = engine.start_action_for_state(self._handle, state)
+        if action is None:
+            # Cannot happen while the sentinel fires. Deleting a session in which no action
+            # started would crash the process, so this one is left alive.
+            raise EngineError("durable-rules started no action for a session")
+        try:
+            return self._drain(state, action[1], len(payload))
+        finally:
+            engine.delete_state(self._handle, sid)
+
+    def _drain(self, state: int, message: str, asserted: int) -> set[tuple[int, int]]:
+        fired: set[tuple[int, int]] = set()
+        # Guard against an unguarded rule firing forever: no more actions than facts asserted.
+        for _ in range(asserted):
+            for name, matched in json.loads(message).items():
+                if name != SENTINEL_RULE:
+                    fact = matched["m"]
+                    fired.add((fact["r"], fact["s"]))
+            message = self._engine.complete_and_start_action(self._handle, state)
+            if not message:
+                return fired
+        raise EngineError(f"durable-rules fired more actions than the {asserted} facts asserted")

@@ -1,0 +1,154 @@
+"""Check kinds: what a rule's `check:` block can ask for.
+
+Each kind is one module in this package whose docstring is its reference page (parameters,
+defaults, a passing and a failing example). A kind is a class implementing `CheckKind`:
+
+- `name`: the value of `check.kind` in a rule file;
+- `schema`: the JSON Schema of the `check` block's parameters (validated with file:line:col);
+- `compile(params, context)`: turn validated parameters into a `Check`.
+
+A `Check` measures an interaction and returns `Measurement`s: one per subject (the whole
+interaction, or one event, or one checklist item, or one survey dimension). It never decides
+whether a measurement is a violation: that is the rule's `Condition`, evaluated by durable-rules
+(see `svccheck.durable_adapter`). Python computes the facts; the engine decides.
+
+The registry below is a plain static mapping: an unknown kind is an error, never skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol
+
+from ..model import Dimension, Evidence, Interaction
+
+Operator = Literal[">", ">=", "<", "<="]
+
+# Stands for "never happened" (a promise never fulfilled, an event that never came) in a
+# measured duration: far beyond any real limit, and still a plain number for the engine.
+NEVER = 1.0e15
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """`value <op> limit` is a violation. Compiled into a durable-rules condition."""
+
+    op: Operator
+    limit: float
+
+    def holds(self, value: float) -> bool:
+        """Python's reading of the condition; used only to cross-check the engine in tests."""
+        match self.op:
+            case ">":
+                return value > self.limit
+            case ">=":
+                return value >= self.limit
+            case "<":
+                return value < self.limit
+            case "<=":
+                return value <= self.limit
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One measured subject. `fields` fill the rule's message template."""
+
+    subject: int
+    value: float
+    evidence: Evidence = Evidence()
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    dimension: Dimension | None = None  # only kinds whose findings carry their own dimension
+
+
+class MeasureError(ValueError):
+    """An interaction's data cannot be measured by this check (e.g. a metric of the wrong type).
+
+    Reported as an input problem for that interaction and rule; the other rules still run.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class CompileContext:
+    """What a kind may need while compiling: where the rule file is (for phrase files)."""
+
+    rule_file: Path
+    rule_id: str
+
+
+class CompileError(ValueError):
+    """A parameter that passed the schema but cannot be compiled (bad phrase, missing file).
+
+    `path` is the key path inside the `check` block, for file:line:col reporting.
+    """
+
+    def __init__(self, path: Sequence[str | int], message: str) -> None:
+        super().__init__(message)
+        self.path = tuple(path)
+
+
+class Check(Protocol):
+    condition: Condition
+    #: Names the message template may use, besides the common ones.
+    template_fields: ClassVar[frozenset[str]]
+
+    def measure(self, interaction: Interaction) -> list[Measurement]: ...
+
+    def describe(self, lang: str) -> str:
+        """What the check tests, in plain words, with its current parameter values."""
+        ...
+
+
+class CheckKind(Protocol):
+    name: ClassVar[str]
+    schema: ClassVar[Mapping[str, Any]]
+    #: Names the message template may use, besides COMMON_FIELDS.
+    template_fields: ClassVar[frozenset[str]]
+    #: Message template used when a rule gives none.
+    default_message: ClassVar[Mapping[str, str]]
+
+    @classmethod
+    def compile(cls, params: Mapping[str, Any], context: CompileContext) -> Check: ...
+
+
+#: Fields every message template may use.
+COMMON_FIELDS = frozenset({"rule", "interaction", "site", "agent", "channel"})
+
+
+def _registry() -> dict[str, type[CheckKind]]:
+    from . import (
+        checklist,
+        condition,
+        forbidden_phrases,
+        interval,
+        promise,
+        required_phrases,
+        sequence,
+        survey_gap,
+        threshold,
+    )
+
+    kinds: list[type[CheckKind]] = [
+        threshold.Threshold,
+        forbidden_phrases.ForbiddenPhrases,
+        required_phrases.RequiredPhrases,
+        sequence.Sequence_,
+        interval.Interval,
+        promise.Promise,
+        checklist.Checklist,
+        survey_gap.SurveyGap,
+        condition.ConditionKind,
+    ]
+    return {kind.name: kind for kind in kinds}
+
+
+KINDS: Mapping[str, type[CheckKind]] = _registry()
+
+
+def get_kind(name: str) -> type[CheckKind]:
+    try:
+        return KINDS[name]
+    except KeyError:
+        known = ", ".join(sorted(KINDS))
+        raise KeyError(f"unknown check kind {name!r} (known kinds: {known})") from None

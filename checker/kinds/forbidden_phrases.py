@@ -1,0 +1,125 @@
+"""forbidden-phrases: utterances must not say any of the listed phrases.
+
+Parameters:
+
+- ``phrases`` (list) and/or ``phrase-files`` (list of files, one phrase a line; relative to the
+  rule file, or ``builtin:NAME`` for a built-in list such as ``builtin:forbidden-zh``);
+- ``speakers`` (default ``[agent]``): whose utterances are checked;
+- ``exceptions`` (list): phrases that excuse a hit they overlap ("不知道您" in a polite request);
+- ``ignore-contexts`` (default none): skip hits whose clause is a ``question`` ("不知道您方便提供
+  一下订单号吗?"), a ``conditional`` ("如您不知道如何操作…", "If you don't know…"), a
+  ``description`` ("在您不知道的情况下…") or a ``restatement`` of the customer's problem
+  ("还是没办法打开吗?").
+
+Matching is case-, width- and whitespace-insensitive, treats Traditional and Simplified Chinese
+alike and matches English phrases as whole words (see `svccheck.text`).
+
+One finding per offending utterance, quoting it. Template fields: ``phrase`` (the first phrase
+hit), ``phrases`` (all hits, comma-separated), ``count``.
+
+Passing::
+
+    check: {kind: forbidden-phrases, phrases: [不知道], ignore-contexts: [question]}
+    # agent: "不知道您方便提供一下订单号吗?"
+
+Failing::
+
+    # agent: "这个我不知道。"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..model import Evidence, Interaction
+from ..text import CONTEXT_KINDS, PhraseHit, PhraseMatcher, hit_context
+from . import CompileContext, Condition, Measurement
+from ._phrases import (
+    PHRASE_FILES_SCHEMA,
+    PHRASES_SCHEMA,
+    SPEAKERS_SCHEMA,
+    compile_matcher,
+    matcher_from,
+    quote,
+    speakers_from,
+)
+
+
+@dataclass(frozen=True)
+class ForbiddenPhrasesCheck:
+    matcher: PhraseMatcher
+    exceptions: PhraseMatcher | None
+    speakers: frozenset[str]
+    ignore: frozenset[str]
+    condition: Condition = Condition(">", 0)
+    template_fields: ClassVar[frozenset[str]] = frozenset({"phrase", "phrases", "count"})
+
+    def _excused(self, text: str, hit: PhraseHit, excuses: list[PhraseHit]) -> bool:
+        if any(e.start < hit.end and hit.start < e.end for e in excuses):
+            return True
+        return bool(self.ignore and self.ignore & hit_context(text, hit))
+
+    def measure(self, interaction: Interaction) -> list[Measurement]:
+        out = []
+        for event in interaction.events:
+            if event.type != "utterance" or event.speaker not in self.speakers:
+                continue
+            hits = self.matcher.search(event.norm_text)
+            if not hits:
+                continue
+            excuses = self.exceptions.search(event.norm_text) if self.exceptions else []
+            kept = [h for h in hits if not self._excused(event.norm_text, h, excuses)]
+            fields = {
+                "phrase": kept[0].phrase if kept else hits[0].phrase,
+                "phrases": ", ".join(dict.fromkeys(h.phrase for h in kept)),
+                "count": str(len(kept)),
+            }
+            out.append(
+                Measurement(
+                    subject=event.index,
+                    value=float(len(kept)),
+                    evidence=Evidence(event.index, event.at_raw, quote(event.text)),
+                    fields=fields,
+                )
+            )
+        return out
+
+    def describe(self, lang: str) -> str:
+        who = ", ".join(sorted(self.speakers))
+        skip = f"; not counted in a {', '.join(sorted(self.ignore))}" if self.ignore else ""
+        return f"{who} utterances must not say any of {len(self.matcher.phrases)} forbidden phrases{skip}"
+
+
+class ForbiddenPhrases:
+    name: ClassVar[str] = "forbidden-phrases"
+    template_fields: ClassVar[frozenset[str]] = ForbiddenPhrasesCheck.template_fields
+    schema: ClassVar[Mapping[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "kind": {"const": "forbidden-phrases"},
+            "phrases": PHRASES_SCHEMA,
+            "phrase-files": PHRASE_FILES_SCHEMA,
+            "speakers": SPEAKERS_SCHEMA,
+            "exceptions": PHRASES_SCHEMA,
+            "ignore-contexts": {"type": "array", "items": {"enum": list(CONTEXT_KINDS)}, "uniqueItems": True},
+        },
+        "required": ["kind"],
+        "anyOf": [{"required": ["phrases"]}, {"required": ["phrase-files"]}],
+        "additionalProperties": False,
+    }
+    default_message: ClassVar[Mapping[str, str]] = {
+        "en": "said a forbidden phrase: {phrase}",
+        "zh": "使用了禁用语：{phrase}",
+    }
+
+    @classmethod
+    def compile(cls, params: Mapping[str, Any], context: CompileContext) -> ForbiddenPhrasesCheck:
+        exceptions = params.get("exceptions")
+        return ForbiddenPhrasesCheck(
+            matcher=matcher_from(params, context),
+            exceptions=compile_matcher(exceptions, ["exceptions"], context) if exceptions else None,
+            speakers=speakers_from(params),
+            ignore=frozenset(params.get("ignore-contexts", ())),
+        )

@@ -1,0 +1,273 @@
+"""The domain model: interactions, rules, findings and the report.
+
+Everything here is an immutable record. The audit engine builds them; formatters
+only read them. Nothing in this module imports the engine, the CLI or durable-rules.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.Enum):
+    """How bad a violation is; ordered from most to least severe."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe (critical 3 ... info 0)."""
+        return _SEVERITY_RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_SEVERITY_RANK = {Severity.CRITICAL: 3, Severity.MAJOR: 2, Severity.MINOR: 1, Severity.INFO: 0}
+SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
+
+
+class Dimension(enum.Enum):
+    """SERVQUAL dimensions of service quality."""
+
+    TANGIBLES = "tangibles"
+    RELIABILITY = "reliability"
+    RESPONSIVENESS = "responsiveness"
+    ASSURANCE = "assurance"
+    EMPATHY = "empathy"
+
+
+DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
+
+
+class Gap(enum.Enum):
+    """The five gaps of the service-quality gap model, in order (gap 1 ... gap 5)."""
+
+    KNOWLEDGE = "knowledge"
+    STANDARDS = "standards"
+    DELIVERY = "delivery"
+    COMMUNICATION = "communication"
+    PERCEPTION = "perception"
+
+    @property
+    def number(self) -> int:
+        return list(Gap).index(self) + 1
+
+
+GAPS: tuple[str, ...] = tuple(g.value for g in Gap)
+
+
+@dataclass(frozen=True, slots=True)
+class Localised:
+    """A text in English and Chinese; `get` falls back to whichever exists."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        if lang == "zh":
+            return self.zh or self.en
+        return self.en or self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where something came from: a file, and a 1-based line and column when known."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+# --- interactions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of an interaction.
+
+    `at` is the event's time on the interaction's timeline (seconds; see `Interaction.timeline`),
+    or None when the event carries no time. `at_raw` is the time exactly as written in the input,
+    for quoting in evidence. `norm_text` is the utterance text normalised once for phrase matching.
+    """
+
+    index: int
+    type: str
+    at: float | None
+    at_raw: str | float | None
+    data: Mapping[str, Any]
+    norm_text: str = ""
+
+    @property
+    def speaker(self) -> str | None:
+        value = self.data.get("speaker")
+        return value if isinstance(value, str) else None
+
+    @property
+    def text(self) -> str:
+        value = self.data.get("text")
+        return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    expected: Mapping[str, float]
+    perceived: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One recorded service interaction (interaction format v1).
+
+    `timeline` says what event times mean: "absolute" (POSIX seconds, UTC) when any time in the
+    interaction is a datetime or `started_at` is given, "relative" (seconds since the start) when
+    every time is a number of seconds and there is no `started_at`.
+    """
+
+    id: str
+    channel: str
+    location: SourceLocation
+    ordinal: int
+    site: str | None = None
+    agent: str | None = None
+    source: str | None = None
+    wave: str | None = None
+    started_at: str | None = None
+    start: float | None = None
+    timeline: str = "relative"
+    tags: frozenset[str] = frozenset()
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    checklist: Mapping[str, Any] = field(default_factory=dict)
+    survey: Survey | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def utterances(self, speakers: frozenset[str] | None = None) -> list[Event]:
+        return [
+            e
+            for e in self.events
+            if e.type == "utterance" and (speakers is None or e.speaker in speakers)
+        ]
+
+
+# --- rules and findings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a finding points at: an event (0-based index), its time as written, quoted text."""
+
+    event: int | None = None
+    at: str | float | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    interaction: str
+    severity: Severity
+    dimension: Dimension
+    gap: Gap
+    message: str
+    evidence: Evidence
+    location: SourceLocation
+    ordinal: int
+    site: str | None = None
+    agent: str | None = None
+    standard: str | None = None
+
+    def sort_key(self) -> tuple[int, str, int]:
+        """Input order, then rule id, then event. Ties keep the order the check measured them
+        in (sorts are stable), e.g. survey dimensions in SERVQUAL order."""
+        event = -1 if self.evidence.event is None else self.evidence.event
+        return (self.ordinal, self.rule, event)
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """An input that could not be audited (fully): unreadable file, invalid interaction..."""
+
+    location: SourceLocation
+    message: str
+    interaction: str | None = None
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        if self.interaction is not None:
+            where += f": interaction {self.interaction}"
+        if self.rule is not None:
+            where += f": rule {self.rule}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a formatter may know about a rule (no compiled check, no engine)."""
+
+    id: str
+    title: Localised
+    standard: str
+    severity: Severity
+    dimension: Dimension | None
+    gap: Gap
+    description: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    interactions: int
+    clean: int
+    findings: int
+    errors: int
+    by_severity: Mapping[str, int]
+    by_rule: Mapping[str, int]
+    by_gap: Mapping[str, int]
+    by_dimension: Mapping[str, int]
+    by_site: Mapping[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "interactions": self.interactions,
+            "clean": self.clean,
+            "findings": self.findings,
+            "errors": self.errors,
+            "by_severity": dict(self.by_severity),
+            "by_rule": dict(self.by_rule),
+            "by_gap": dict(self.by_gap),
+            "by_dimension": dict(self.by_dimension),
+            "by_site": dict(self.by_site),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The immutable result of an audit: all formatters take this and nothing else."""
+
+    findings: tuple[Finding, ...]
+    errors: tuple[InputProblem, ...]
+    summary: Summary
+    rules: tuple[RuleInfo, ...]
+    fail_on: Severity
+    lang: str = "en"
+    config: str | None = None
+    inputs: tuple[str, ...] = ()
+
+    def failing(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity.at_least(self.fail_on))

@@ -1,0 +1,289 @@
+"""Rule files: loading, validation and compilation into `Rule`s.
+
+A rule file is YAML with one rule (see docs/writing-rules.md). Loading validates it against
+`schemas/rule.schema.json`, then the check block against its kind's own schema, then compiles
+the check, the message template and the examples. Every problem is collected and reported as
+`file:line:col: key: message`; a rule set with any problem refuses to run. A bad rule is never
+skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import RuleError
+from .kinds import COMMON_FIELDS, KINDS, Check, CompileContext, CompileError
+from .model import Dimension, Gap, Interaction, Localised, RuleInfo, Severity, SourceLocation
+from .paths import builtin_rules_dir
+from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
+
+RULE_SUFFIXES = (".yaml", ".yml")
+
+
+def _schema(name: str) -> dict[str, Any]:
+    text = resources.files("svccheck").joinpath(f"schemas/{name}").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+RULE_SCHEMA = _schema("rule.schema.json")
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesTo:
+    channels: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    not_tags: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+
+    def matches(self, interaction: Interaction) -> bool:
+        return (
+            (not self.channels or interaction.channel in self.channels)
+            and self.tags <= interaction.tags
+            and not (self.not_tags & interaction.tags)
+            and (not self.sources or interaction.source in self.sources)
+            and (not self.sites or interaction.site in self.sites)
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.channels:
+            parts.append("channel " + "|".join(sorted(self.channels)))
+        if self.tags:
+            parts.append("tagged " + ", ".join(sorted(self.tags)))
+        if self.not_tags:
+            parts.append("not tagged " + ", ".join(sorted(self.not_tags)))
+        if self.sources:
+            parts.append("source " + "|".join(sorted(self.sources)))
+        if self.sites:
+            parts.append("site " + "|".join(sorted(self.sites)))
+        return "; ".join(parts) or "all interactions"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """An interaction embedded in a rule that must pass, or fail (optionally exactly so)."""
+
+    expect_fail: bool
+    record: Mapping[str, Any]
+    location: SourceLocation
+    findings: int | None = None
+    messages: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: Localised
+    standard: str
+    severity: Severity
+    dimension: Dimension | None  # None: the check gives each finding its dimension
+    gap: Gap
+    applies_to: AppliesTo
+    kind: str
+    params: Mapping[str, Any]
+    check: Check
+    message: Localised
+    description: str
+    examples: tuple[Example, ...]
+    location: SourceLocation
+
+    def info(self) -> RuleInfo:
+        return RuleInfo(
+            id=self.id,
+            title=self.title,
+            standard=self.standard,
+            severity=self.severity,
+            dimension=self.dimension,
+            gap=self.gap,
+            description=self.description or self.check.describe("en"),
+            location=self.location,
+        )
+
+
+def _localised(value: Any) -> Localised:
+    if isinstance(value, str):
+        return Localised(value, value)
+    return Localised(value.get("en", ""), value.get("zh", ""))
+
+
+def _set(value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    return frozenset([value] if isinstance(value, str) else value)
+
+
+def template_names(template: str) -> list[str]:
+    """Field names a message template uses; raises ValueError for a malformed template."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def _check_template(doc: YamlDoc, data: Mapping[str, Any], allowed: frozenset[str]) -> list[Problem]:
+    message = data.get("message")
+    if message is None:
+        return []
+    texts = {"": message} if isinstance(message, str) else dict(message)
+    problems = []
+    for lang, text in texts.items():
+        keys = ["message", lang] if lang else ["message"]
+        try:
+            names = template_names(text)
+        except ValueError as err:
+            problems.append(Problem(doc.locate(keys), dotted(keys), f"bad template: {err}"))
+            continue
+        for name in names:
+            if name == "" or not name.isidentifier():
+                problems.append(Problem(doc.locate(keys), dotted(keys), f"bad template field {{{name}}}"))
+            elif name not in allowed:
+                known = ", ".join(sorted(allowed))
+                problems.append(
+                    Problem(doc.locate(keys), dotted(keys), f"unknown template field {{{name}}} (known: {known})")
+                )
+    return problems
+
+
+def _examples(doc: YamlDoc, data: Mapping[str, Any], default_channel: str) -> list[Example]:
+    out = []
+    block = data.get("examples") or {}
+    for outcome in ("pass", "fail"):
+        for index, item in enumerate(block.get(outcome, ())):
+            keys: list[str | int] = ["examples", outcome, index]
+            wrapped = isinstance(item, Mapping) and "interaction" in item
+            record_keys = [*keys, "interaction"] if wrapped else keys
+            record = dict(doc.plain(record_keys))
+            record.setdefault("id", f"{outcome}-example-{index + 1}")
+            record.setdefault("channel", default_channel)
+            findings = item.get("findings") if wrapped else None
+            messages = item.get("messages") if wrapped else None
+            out.append(
+                Example(
+                    expect_fail=outcome == "fail",
+                    record=record,
+                    location=doc.locate(record_keys),
+                    findings=findings,
+                    messages=tuple(messages) if messages is not None else None,
+                )
+            )
+    return out
+
+
+def parse_rule(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rule | None, list[Problem]]:
+    """Validate and compile one rule document; the rule is None when there are problems."""
+    data = doc.root
+    problems = schema_problems(doc, doc.plain() if data is not None else None, RULE_SCHEMA)
+    if problems:
+        return None, problems
+    data = doc.plain()
+    check_params = data["check"]
+    kind_name = check_params["kind"]
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        known = ", ".join(sorted(KINDS))
+        return None, [Problem(doc.locate(["check", "kind"]), "check.kind", f"unknown check kind {kind_name!r} (known kinds: {known})")]
+    problems = schema_problems(doc, check_params, kind.schema, prefix=["check"])
+    if kind_name != "survey-gap" and "dimension" not in data:
+        problems.append(Problem(doc.locate([], at_key=True), "dimension", "'dimension' is a required property"))
+    problems += _check_template(doc, data, COMMON_FIELDS | _template_fields(kind_name))
+    if known_standards is not None and data["standard"] not in known_standards:
+        problems.append(
+            Problem(doc.locate(["standard"]), "standard", f"unknown standard {data['standard']!r} (see `svccheck standards`)")
+        )
+    if problems:
+        return None, problems
+    context = CompileContext(rule_file=doc.path, rule_id=data["id"])
+    try:
+        check = kind.compile(check_params, context)
+    except CompileError as err:
+        keys = ["check", *err.path]
+        return None, [Problem(doc.locate(keys), dotted(keys), str(err))]
+    applies = data.get("applies-to", {})
+    channels = _set(applies.get("channel"))
+    rule = Rule(
+        id=data["id"],
+        title=_localised(data["title"]),
+        standard=data["standard"],
+        severity=Severity(data["severity"]),
+        dimension=Dimension(data["dimension"]) if "dimension" in data else None,
+        gap=Gap(data["gap"]),
+        applies_to=AppliesTo(
+            channels=channels,
+            tags=_set(applies.get("tags")),
+            not_tags=_set(applies.get("not-tags")),
+            sources=_set(applies.get("source")),
+            sites=_set(applies.get("site")),
+        ),
+        kind=kind_name,
+        params=check_params,
+        check=check,
+        message=_localised(data.get("message", kind.default_message)),
+        description=data.get("description", ""),
+        examples=(),
+        location=doc.locate(["id"], at_key=True),
+    )
+    examples = _examples(doc, data, min(channels) if channels else "chat")
+    return _with_examples(rule, examples), []
+
+
+def _with_examples(rule: Rule, examples: Sequence[Example]) -> Rule:
+    return replace(rule, examples=tuple(examples))
+
+
+def _template_fields(kind_name: str) -> frozenset[str]:
+    return KINDS[kind_name].template_fields
+
+
+# --- rule sets -----------------------------------------------------------------------------------
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """Rule files in a directory tree, sorted; `phrases/` and `fixtures/` hold no rules."""
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix in RULE_SUFFIXES and p.is_file() and not {"phrases", "fixtures"} & set(p.relative_to(directory).parts[:-1])
+    )
+
+
+def load_rules(
+    directories: Iterable[Path], known_standards: Mapping[str, Any] | None = None, builtin: bool = True
+) -> list[Rule]:
+    """All rules from the built-in set (unless `builtin` is False) and the given directories.
+
+    Raises RuleError listing every problem in every file when anything is wrong.
+    """
+    sources = ([builtin_rules_dir()] if builtin else []) + list(directories)
+    problems: list[Problem] = []
+    rules: list[Rule] = []
+    seen: dict[str, SourceLocation] = {}
+    for directory in sources:
+        if not directory.is_dir():
+            problems.append(Problem(SourceLocation(str(directory)), "rules", "not a directory"))
+            continue
+        for path in rule_files(directory):
+            try:
+                doc = load_yaml(path)
+            except YamlLoadError as err:
+                problems.append(err.problem)
+                continue
+            if isinstance(doc.root, Mapping) and "standards" in doc.root and "check" not in doc.root:
+                continue  # a standards catalogue file kept beside the rules
+            rule, found = parse_rule(doc, known_standards)
+            problems += found
+            if rule is None:
+                continue
+            first = seen.get(rule.id)
+            if first is not None:
+                problems.append(Problem(doc.locate(["id"]), "id", f"duplicate rule id {rule.id!r} (first defined at {first})"))
+                continue
+            seen[rule.id] = rule.location
+            rules.append(rule)
+    if problems:
+        raise RuleError(f"{len(problems)} problem(s) in rule files", tuple(str(p) for p in problems))
+    return sorted(rules, key=lambda r: r.id)
