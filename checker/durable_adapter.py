@@ -55,7 +55,8 @@ def _engine() -> ModuleType:
             f"the rules engine (durable-rules) cannot be imported on this Python: {err}; "
             "svccheck needs Python 3.11 or 3.12"
         ) from None
-    return durable_rules_engine
+    engine: ModuleType = durable_rules_engine
+    return engine
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ every input is accounted for: each record yields exactly one item.
 from __future__ import annotations
 
 import bisect
+import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
@@ -22,14 +23,9 @@ from .model import Event, InputProblem, Interaction, SourceLocation, Survey
 from .text import normalise
 from .timeutil import TimeFormatError, parse_datetime
 
-try:  # orjson parses JSON Lines about 3x faster than the standard library
-    import orjson
+import orjson  # parses JSON Lines about 3x faster than the standard library
 
-    _loads = orjson.loads
-    _DecodeError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, UnicodeDecodeError)
-except ImportError:  # pragma: no cover - orjson is a declared dependency
-    _loads = json.loads
-    _DecodeError = (json.JSONDecodeError, UnicodeDecodeError)
+_DecodeError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, UnicodeDecodeError)
 
 INPUT_SUFFIXES = (".json", ".jsonl")
 
@@ -110,7 +106,7 @@ def _jsonl_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]
                 continue
             location = SourceLocation(name, number)
             try:
-                yield location, _loads(line)
+                yield location, orjson.loads(line)
             except _DecodeError as err:
                 yield location, InputProblem(location, f"invalid JSON: {_decode_reason(err)}")
 
@@ -243,13 +239,46 @@ class _Scanner:
 # --- validation and model building -------------------------------------------------------------
 
 
+_TIME_FIELDS = frozenset({"at", "due", "started_at"})
+
+
 def schema_problem(record: Any) -> str | None:
     """The most relevant schema violation of a record, as `path: message`, or None."""
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(record))
     if error is None:
         return None
     path = _json_path(error.absolute_path)
-    return f"{path}: {error.message}" if path else error.message
+    message = _reword(error)
+    return f"{path}: {message}" if path else message
+
+
+def _reword(error: jsonschema.ValidationError) -> str:
+    """Say what is wrong in the user's terms where jsonschema's wording is opaque."""
+    last = error.absolute_path[-1] if error.absolute_path else None
+    if error.validator == "pattern" and last in _TIME_FIELDS:
+        return (
+            f"{error.instance!r} is not an ISO 8601 datetime with an offset "
+            "(e.g. 2026-03-02T18:00:00+08:00) or a number of seconds since the start"
+        )
+    if error.validator in ("unevaluatedProperties", "additionalProperties") and isinstance(error.instance, dict):
+        known = _known_keys(error.schema)
+        unknown = sorted(k for k in error.instance if k not in known and not k.startswith("x-"))
+        if unknown:
+            hint = difflib.get_close_matches(unknown[0], sorted(known), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            return f"unknown key {unknown[0]!r}{suggestion}; extension keys must start with x-"
+    return error.message
+
+
+def _known_keys(schema: Any) -> set[str]:
+    """Property names a schema (or its allOf/if-then parts) declares."""
+    if not isinstance(schema, dict):
+        return set()
+    keys = set(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        keys |= _known_keys(part)
+        keys |= _known_keys(part.get("then") if isinstance(part, dict) else None)
+    return keys
 
 
 def _json_path(parts: Iterable[str | int]) -> str:

@@ -115,7 +115,8 @@ def _problem(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[s
     error = _deepest(error)
     keys = [*prefix, *error.absolute_path]
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-        allowed = error.schema.get("properties", {})
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        allowed = schema.get("properties", {})
         extras = [k for k in error.instance if k not in allowed]
         if extras:
             known = ", ".join(sorted(allowed))
@@ -124,7 +125,8 @@ def _problem(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[s
     if error.validator == "required" and isinstance(error.instance, Mapping):
         return Problem(doc.locate(keys, at_key=True), dotted(keys), error.message)
     if error.validator in ("enum", "const"):
-        options = error.validator_value if error.validator == "enum" else [error.validator_value]
+        value: Any = error.validator_value
+        options = list(value) if error.validator == "enum" else [value]
         listed = ", ".join(str(o) for o in options)
         return Problem(doc.locate(keys), dotted(keys), f"{error.instance!r} is not one of: {listed}")
     return Problem(doc.locate(keys), dotted(keys), error.message)

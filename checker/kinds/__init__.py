@@ -89,7 +89,11 @@ class CompileError(ValueError):
 
 
 class Check(Protocol):
-    condition: Condition
+    @property
+    def condition(self) -> Condition:
+        """`measurement.value <op> limit` is a violation (frozen: read-only)."""
+        ...
+
     #: Names the message template may use, besides the common ones.
     template_fields: ClassVar[frozenset[str]]
 

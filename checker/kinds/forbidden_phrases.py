@@ -14,8 +14,9 @@ Parameters:
 Matching is case-, width- and whitespace-insensitive, treats Traditional and Simplified Chinese
 alike and matches English phrases as whole words (see `svccheck.text`).
 
-One finding per offending utterance, quoting it. Template fields: ``phrase`` (the first phrase
-hit), ``phrases`` (all hits, comma-separated), ``count``.
+One finding per offending utterance, quoting it. Template fields: ``phrase`` (the words said
+that matched first, normalised: lower case, Simplified Chinese), ``phrases`` (every distinct
+match, comma-separated), ``count``.
 
 Passing::
 
@@ -71,11 +72,9 @@ class ForbiddenPhrasesCheck:
                 continue
             excuses = self.exceptions.search(event.norm_text) if self.exceptions else []
             kept = [h for h in hits if not self._excused(event.norm_text, h, excuses)]
-            fields = {
-                "phrase": kept[0].phrase if kept else hits[0].phrase,
-                "phrases": ", ".join(dict.fromkeys(h.phrase for h in kept)),
-                "count": str(len(kept)),
-            }
+            # Messages quote what was said (normalised), not the list's pattern syntax.
+            said = [event.norm_text[h.start : h.end] for h in (kept or hits)]
+            fields = {"phrase": said[0], "phrases": ", ".join(dict.fromkeys(said)), "count": str(len(kept))}
             out.append(
                 Measurement(
                     subject=event.index,

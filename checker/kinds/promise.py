@@ -71,7 +71,7 @@ class PromiseCheck:
                 "late": _late_words(late),
                 "grace": Localised(format_duration(self.condition.limit), format_duration_zh(self.condition.limit)),
             }
-            evidence = Evidence(event.index, event.at_raw, fields["what"])
+            evidence = Evidence(event.index, event.at_raw, str(event.data.get("what", ident)))
             out.append(Measurement(event.index, late, evidence, fields))
         return out
 
