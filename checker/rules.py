@@ -125,7 +125,9 @@ def template_names(template: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
 
 
-def _check_template(doc: YamlDoc, data: Mapping[str, Any], allowed: frozenset[str]) -> list[Problem]:
+def _check_template(
+    doc: YamlDoc, data: Mapping[str, Any], allowed: frozenset[str], prefixes: tuple[str, ...] = ()
+) -> list[Problem]:
     message = data.get("message")
     if message is None:
         return []
@@ -141,7 +143,7 @@ def _check_template(doc: YamlDoc, data: Mapping[str, Any], allowed: frozenset[st
         for name in names:
             if name == "" or not name.isidentifier():
                 problems.append(Problem(doc.locate(keys), dotted(keys), f"bad template field {{{name}}}"))
-            elif name not in allowed:
+            elif name not in allowed and not any(name.startswith(p) for p in prefixes):
                 known = ", ".join(sorted(allowed))
                 problems.append(
                     Problem(doc.locate(keys), dotted(keys), f"unknown template field {{{name}}} (known: {known})")
@@ -190,7 +192,9 @@ def parse_rule(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple
     problems = schema_problems(doc, check_params, kind.schema, prefix=["check"])
     if kind_name != "survey-gap" and "dimension" not in data:
         problems.append(Problem(doc.locate([], at_key=True), "dimension", "'dimension' is a required property"))
-    problems += _check_template(doc, data, COMMON_FIELDS | _template_fields(kind_name))
+    problems += _check_template(
+        doc, data, COMMON_FIELDS | kind.template_fields, getattr(kind, "template_prefixes", ())
+    )
     if known_standards is not None and data["standard"] not in known_standards:
         problems.append(
             Problem(doc.locate(["standard"]), "standard", f"unknown standard {data['standard']!r} (see `svccheck standards`)")
@@ -233,10 +237,6 @@ def parse_rule(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple
 
 def _with_examples(rule: Rule, examples: Sequence[Example]) -> Rule:
     return replace(rule, examples=tuple(examples))
-
-
-def _template_fields(kind_name: str) -> frozenset[str]:
-    return KINDS[kind_name].template_fields
 
 
 # --- rule sets -----------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ def _clause_words(clause: Mapping[str, Any]) -> str:
 class ConditionKind:
     name: ClassVar[str] = "condition"
     template_fields: ClassVar[frozenset[str]] = ConditionCheck.template_fields
+    #: `{metric_NAME}` is the value of any metric a clause names.
+    template_prefixes: ClassVar[tuple[str, ...]] = ("metric_",)
     schema: ClassVar[Mapping[str, Any]] = {
         "type": "object",
         "properties": {
