@@ -1,0 +1,54 @@
+"""`svccheck import`: turn a survey export (CSV or .xlsx) into interactions (JSON Lines)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from ..errors import ExitCode, SvccheckError
+from ..importer import ImportStats, dump_record, import_rows, load_mapping, read_table, tally
+from ..progress import track
+from . import user_errors
+
+
+def _write(records: Iterable[dict[str, Any]], out: TextIO) -> None:
+    for record in records:
+        out.write(dump_record(record) + "\n")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--mapping", "mapping_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="YAML file naming which column is which field.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the interactions here (JSON Lines). Default: standard output.")
+@user_errors
+def import_(file: Path, mapping_path: Path, output: Path | None) -> None:
+    """Import a mystery-shopper export (.csv in UTF-8 or GB18030, or .xlsx) as interactions.
+
+    Each bad row is reported as FILE:ROW: column NAME: message and the other rows are still
+    imported; the last line on standard error counts rows, imported and rejected.
+    Exit codes: 0 every row imported; 2 bad mapping; 3 the file is unreadable or a row was rejected.
+    """
+    mapping = load_mapping(mapping_path)
+    table = read_table(file, mapping.sheet, mapping.header_row)
+    stats = ImportStats()
+    rows = track(import_rows(table, mapping), total=len(table.rows), label="importing")
+    records = tally(rows, stats)
+    if output is None:
+        _write(records, sys.stdout)
+        sys.stdout.flush()
+    else:
+        try:
+            with output.open("w", encoding="utf-8", newline="\n") as handle:
+                _write(records, handle)
+        except OSError as err:
+            raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
+    for problem in stats.problems:
+        click.echo(str(problem), err=True)
+    click.echo(stats.summary(str(file)), err=True)
+    sys.exit(ExitCode.INPUT if stats.rejected else ExitCode.OK)

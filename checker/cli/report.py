@@ -1,0 +1,87 @@
+"""`svccheck report`: scores, rankings, SERVQUAL, gap diagnosis and trends for a batch of visits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..aggregate import GROUP_KEYS, aggregate, is_results, load_results
+from ..audit import Auditor, build_report
+from ..errors import ExitCode, SvccheckError
+from ..interactions import read_inputs
+from ..model import InputProblem, Interaction, Severity
+from ..progress import track
+from ..reports import RENDERERS
+from ..rules import Rule, load_rules
+from ..standards import load_standards
+from . import default_lang, user_errors
+
+
+def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
+    """The scorecard rule named by --scorecard; else the only one; several need a choice."""
+    cards = [r for r in rules if r.kind == "scorecard"]
+    if wanted is not None:
+        for rule in cards:
+            if rule.id == wanted:
+                return rule
+        known = ", ".join(r.id for r in cards) or "none"
+        raise SvccheckError(f"no scorecard {wanted!r} (scorecards: {known})")
+    if len(cards) > 1:
+        known = ", ".join(r.id for r in cards)
+        raise SvccheckError(f"several scorecards ({known}): choose one with --scorecard")
+    return cards[0] if cards else None
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--group-by", type=click.Choice(GROUP_KEYS), default="site", show_default=True,
+              help="Group scores and findings by this field.")
+@click.option("--format", "format_", type=click.Choice(sorted(RENDERERS)), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here instead of standard output.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Extra rule directory (repeatable), as for `svccheck audit`.")
+@click.option("--scorecard", "scorecard_id", default=None,
+              help="Scorecard rule id (needed only when several scorecards are loaded).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of finding messages when auditing here (default: from the locale).")
+@user_errors
+def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | None,
+           rule_dirs: tuple[Path, ...], scorecard_id: str | None, lang: str | None) -> None:
+    """Aggregate report of a batch: RESULTS.json INPUTS... or just INPUTS....
+
+    RESULTS.json is the output of `svccheck audit --format json` for the same INPUTS; without
+    it the inputs are audited here. Exit codes: 0 report written; 2 rule or usage error;
+    3 some input could not be read (the rest is reported).
+    """
+    results = paths[0] if is_results(paths[0]) else None
+    inputs = list(paths[1:] if results is not None else paths)
+    if not inputs:
+        raise SvccheckError("give the interactions the audit report is about after RESULTS.json")
+    rules = load_rules(rule_dirs, load_standards(rule_dirs))
+    scorecard = choose_scorecard(rules, scorecard_id)
+    items = list(track(read_inputs(inputs), total=None, label="reading"))
+    interactions = [i for i in items if isinstance(i, Interaction)]
+    if results is not None:
+        findings, errors = load_results(results)
+        errors += [str(p) for p in items if isinstance(p, InputProblem)]
+    else:
+        language = lang or default_lang()
+        auditor = Auditor(rules, language)
+        audited = build_report(auditor.outcomes(track(items, len(items), "auditing")), rules, Severity.MAJOR, language)
+        findings, errors = list(audited.findings), [str(p) for p in audited.errors]
+    summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in paths])
+    render = RENDERERS[format_]
+    if output is None:
+        render(summary, sys.stdout)
+        sys.stdout.flush()
+    else:
+        try:
+            with output.open("w", encoding="utf-8", newline="\n") as handle:
+                render(summary, handle)
+        except OSError as err:
+            raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
+    sys.exit(ExitCode.INPUT if errors else ExitCode.OK)

@@ -1,0 +1,519 @@
+"""Importing survey exports (CSV, .xlsx) as interactions, driven by a mapping file.
+
+A mapping (YAML, ``checker/schemas/mapping.schema.json``) names the columns of a mystery-shopper
+export: the visit ``id`` (required), ``site``, ``agent``, ``date`` (with ``timezone``), and
+``channel``, ``source`` and ``wave`` as ``{column: NAME}`` or ``{value: CONSTANT}`` (``wave``
+also ``{from-date: quarter|month}``; ``channel`` defaults to ``visit``); then ``checklist``,
+``metrics`` and ``survey`` map columns to names, and ``comments`` and ``evidence`` list columns
+copied to the ``x-comments`` and ``x-evidence`` extension keys. Problems in the mapping, and
+mapped columns missing from the header, are reported as ``file:line:col: key: message`` and
+nothing is imported (exit 2).
+
+Values as people type them (full-width forms are folded first, case is ignored):
+
+- yes/no: 是 有 对 达标 通过 Y yes true ✓ ✔ √ ☑ 1 | 否 无 没有 未达标 不通过 N no false ✗ ✘ × ☒ 0;
+- not applicable: empty, N/A, NA, 不适用, 无此项, ``-``, ``/`` (a checklist item becomes null,
+  a metric, score, comment or wave is left out);
+- numbers: ``3``, ``２.５``, ``1,200``;
+- dates: ``2026-03-02 18:00``, ``2026/3/2 18:00:05``, ``2026年3月2日 18:00``, ``2026-03-02``
+  (midnight), or already with an offset; Excel date cells as they are.
+
+Files: CSV in UTF-8 (with or without BOM) or GB18030 (tried in that order), or .xlsx (first
+sheet unless the mapping names ``sheet``). Row numbers are spreadsheet rows: the header is row 1
+(or ``header-row``). A bad row is reported as ``FILE:ROW: column NAME: message`` (one line per
+bad cell) and does not stop the other rows; every row is either imported or reported; blank
+rows are counted and skipped. Each imported record is validated against interaction format v1
+and remembers where it came from in ``x-import`` (file name and row).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ExitCode, SvccheckError
+from .interactions import schema_problem
+from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
+
+_SCHEMA: dict[str, Any] = json.loads(
+    resources.files("svccheck").joinpath("schemas/mapping.schema.json").read_text(encoding="utf-8")
+)
+
+TRUE_WORDS = frozenset({"是", "有", "对", "達標", "达标", "通过", "通過", "y", "yes", "true", "✓", "✔", "√", "☑", "1"})
+FALSE_WORDS = frozenset({"否", "无", "無", "没有", "沒有", "未达标", "未達標", "不通过", "不通過", "n", "no", "false", "✗", "✘", "×", "☒", "0"})
+NA_WORDS = frozenset({"", "n/a", "na", "不适用", "不適用", "无此项", "無此項", "-", "/"})
+_FLAG_HINT = "是/否, Y/N, yes/no, ✓/✗, 1/0, N/A, 不适用"
+
+
+class MappingError(SvccheckError):
+    """The mapping file is invalid or does not fit the file's header (exit 2)."""
+
+
+class TableError(SvccheckError):
+    """The export cannot be read at all (exit 3)."""
+
+    exit_code = ExitCode.INPUT
+
+
+class CellError(ValueError):
+    """One cell that cannot be converted; the message says what was expected."""
+
+
+# --- values ----------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Full-width forms folded (NFKC), surrounding spaces removed, lower case."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def is_na(text: str) -> bool:
+    return fold(text) in NA_WORDS
+
+
+def parse_flag(text: str) -> bool | None:
+    """A yes/no answer as typed: True, False, or None for not applicable / empty."""
+    word = fold(text)
+    if word in NA_WORDS:
+        return None
+    # "1.0" from a spreadsheet's number cell is still 1.
+    if word in ("1.0", "0.0"):
+        word = word[0]
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(f"{text.strip()!r} is not a yes/no answer ({_FLAG_HINT})")
+
+
+def parse_number(text: str) -> int | float | None:
+    """A number (full-width digits and thousands separators allowed), or None when N/A/empty."""
+    word = fold(text)
+    if word in NA_WORDS:
+        return None
+    plain = word.replace(",", "") if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", word) else word
+    try:
+        value = float(plain)
+    except ValueError:
+        raise CellError(f"{text.strip()!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise CellError(f"{text.strip()!r} is not a number")
+    return int(value) if value.is_integer() else value
+
+
+_DATE = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+    r"(?:[ t]+(\d{1,2})[:时時点點](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?分?)?"
+)
+
+
+def parse_date(text: str, timezone: str) -> str | None:
+    """An ISO 8601 datetime with offset from a typed date (the mapping's timezone), or None."""
+    word = fold(text)
+    if word in NA_WORDS:
+        return None
+    if re.search(r"(z|[+-]\d{2}:\d{2})$", word) and "t" in word:
+        try:
+            moment = datetime.fromisoformat(word.upper().replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.isoformat()
+    match = _DATE.fullmatch(word)
+    if match is None:
+        raise CellError(f"{text.strip()!r} is not a date and time (write e.g. 2026-03-02 18:00)")
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    try:
+        moment = datetime(year, month, day, hour, minute, second)
+    except ValueError as err:
+        raise CellError(f"{text.strip()!r} is not a valid date ({err})") from None
+    offset = "+00:00" if timezone == "Z" else timezone
+    return moment.isoformat() + offset
+
+
+def wave_of(started_at: str, period: str) -> str:
+    """`2026-Q1` (quarter) or `2026-03` (month) of a datetime, in its own offset."""
+    year, month = int(started_at[:4]), int(started_at[5:7])
+    return f"{year}-Q{(month - 1) // 3 + 1}" if period == "quarter" else f"{year}-{month:02d}"
+
+
+def split_links(text: str) -> list[str]:
+    """Links in one cell, separated by spaces, newlines, ; ； 、 or |."""
+    return [part for part in re.split(r"[\s;；、|]+", text.strip()) if part]
+
+
+# --- the mapping -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field read from a column, or a constant, or (wave only) derived from the date."""
+
+    column: str | None = None
+    value: str | None = None
+    from_date: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportMapping:
+    path: Path
+    doc: YamlDoc
+    id: str
+    site: str | None
+    agent: str | None
+    date: str | None
+    timezone: str
+    channel: Field
+    source: Field | None
+    wave: Field | None
+    checklist: Mapping[str, str]
+    metrics: Mapping[str, str]
+    survey: Mapping[str, tuple[str, str]]
+    comments: tuple[str, ...]
+    evidence: tuple[str, ...]
+    sheet: str | None = None
+    header_row: int = 1
+
+    def columns(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every column the mapping reads, with the key path that names it (for locating)."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        for key in ("id", "site", "agent", "date"):
+            name = getattr(self, key)
+            if name is not None:
+                out.append(((key,), name))
+        for key in ("channel", "source", "wave"):
+            spec = getattr(self, key)
+            if spec is not None and spec.column is not None:
+                out.append(((key, "column"), spec.column))
+        for key in ("checklist", "metrics", "survey"):
+            out += [((key, column), column) for column in getattr(self, key)]
+        for key in ("comments", "evidence"):
+            out += [((key, index), column) for index, column in enumerate(getattr(self, key))]
+        return out
+
+
+def _field(data: Mapping[str, Any] | None) -> Field | None:
+    if data is None:
+        return None
+    return Field(column=data.get("column"), value=data.get("value"), from_date=data.get("from-date"))
+
+
+def load_mapping(path: Path) -> ImportMapping:
+    """Read and validate a mapping file; raises MappingError with located problems."""
+    try:
+        doc = load_yaml(path)
+    except YamlLoadError as err:
+        raise MappingError(f"invalid mapping {path}", (str(err.problem),)) from None
+    raw = doc.plain() if doc.root is not None else None
+    problems = schema_problems(doc, raw, _SCHEMA)
+    data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    if not problems and "wave" in data and "from-date" in data["wave"] and "date" not in data:
+        problems.append(Problem(doc.locate(["wave"]), "wave.from-date", "needs a date column (mapping key 'date')"))
+    if problems:
+        raise MappingError(f"invalid mapping {path}", tuple(str(p) for p in problems))
+    survey = {column: tuple(target.split(".", 1)) for column, target in data.get("survey", {}).items()}
+    return ImportMapping(
+        path=path,
+        doc=doc,
+        id=data["id"],
+        site=data.get("site"),
+        agent=data.get("agent"),
+        date=data.get("date"),
+        timezone=data.get("timezone", "Z"),
+        channel=_field(data.get("channel")) or Field(value="visit"),
+        source=_field(data.get("source")),
+        wave=_field(data.get("wave")),
+        checklist=dict(data.get("checklist", {})),
+        metrics=dict(data.get("metrics", {})),
+        survey={k: (v[0], v[1]) for k, v in survey.items()},
+        comments=tuple(data.get("comments", ())),
+        evidence=tuple(data.get("evidence", ())),
+        sheet=data.get("sheet"),
+        header_row=data.get("header-row", 1),
+    )
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header and the rows under it, as text cells, with spreadsheet row numbers."""
+
+    path: Path
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    encoding: str
+
+
+def read_table(path: Path, sheet: str | None = None, header_row: int = 1) -> Table:
+    """Read a .csv (UTF-8, UTF-8 with BOM, or GB18030) or .xlsx export."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows, encoding = _xlsx_rows(path, sheet), "xlsx"
+    else:
+        rows, encoding = _csv_rows(path)
+    if len(rows) < header_row:
+        raise TableError(f"{path}: no header row (expected the column names in row {header_row})")
+    header = tuple(unicodedata.normalize("NFKC", cell).strip() for cell in rows[header_row - 1])
+    body = tuple((number, row) for number, row in enumerate(rows[header_row:], start=header_row + 1))
+    return Table(path, header, body, encoding)
+
+
+def _csv_rows(path: Path) -> tuple[list[tuple[str, ...]], str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise TableError(f"{path}: cannot read: {err.strerror or err}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        raise TableError(f"{path}: neither UTF-8 nor GB18030 text")
+    try:
+        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), strict=True)], encoding
+    except csv.Error as err:
+        raise TableError(f"{path}: not a readable CSV file ({err})") from None
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[str, ...]]:
+    import zipfile
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise TableError(f"{path}: not a readable .xlsx workbook ({err})") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise TableError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        return [tuple(_cell_text(v) for v in row) for row in ws.iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- rows to interactions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """A rejected row: `FILE:ROW: column NAME: message`, or without a column for the row."""
+
+    file: str
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row}"
+        return f"{where}: column {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """One data row: its record when imported, else its problems (never both); blank rows
+    have neither."""
+
+    row: int
+    record: dict[str, Any] | None = None
+    problems: tuple[RowProblem, ...] = ()
+
+
+@dataclass
+class ImportStats:
+    rows: int = 0
+    imported: int = 0
+    rejected: int = 0
+    blank: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def summary(self, name: str) -> str:
+        text = f"{name}: {self.rows} rows, {self.imported} imported, {self.rejected} rejected"
+        return text + (f" ({self.blank} blank rows skipped)" if self.blank else "")
+
+
+def bind(mapping: ImportMapping, table: Table) -> dict[str, int]:
+    """Column name -> index for every mapped column; MappingError naming each missing one."""
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(table.header):
+        positions.setdefault(name, []).append(index)
+    problems = []
+    bound: dict[str, int] = {}
+    for keys, column in mapping.columns():
+        wanted = unicodedata.normalize("NFKC", column).strip()
+        found = positions.get(wanted, [])
+        where = mapping.doc.locate(list(keys), at_key=keys[0] in ("checklist", "metrics", "survey"))
+        dotted = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in keys).replace(".[", "[")
+        if not found:
+            problems.append(
+                Problem(where, dotted, f"column {column!r} is not in the header of {table.path}")
+            )
+        elif len(found) > 1:
+            cols = " and ".join(str(i + 1) for i in found)
+            problems.append(Problem(where, dotted, f"column {column!r} appears {len(found)} times in the header (columns {cols})"))
+        else:
+            bound[column] = found[0]
+    if problems:
+        known = ", ".join(table.header)
+        raise MappingError(
+            f"the mapping does not fit {table.path} (its columns: {known})", tuple(str(p) for p in problems)
+        )
+    return bound
+
+
+class RowConverter:
+    """Converts data rows to interaction records, remembering ids to refuse duplicates."""
+
+    def __init__(self, mapping: ImportMapping, table: Table) -> None:
+        self.mapping = mapping
+        self.table = table
+        self.index = bind(mapping, table)
+        self.name = table.path.name
+        self._ids: dict[str, int] = {}
+
+    def convert(self, number: int, cells: Sequence[str]) -> RowResult:
+        if not any(cell.strip() for cell in cells):
+            return RowResult(number)
+        width = len(self.table.header)
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            problem = RowProblem(str(self.table.path), number, None, f"row has {len(cells)} cells, the header has {width}")
+            return RowResult(number, problems=(problem,))
+        errors: list[RowProblem] = []
+        record = self._record(number, cells, errors)
+        if not errors:
+            invalid = schema_problem(record)
+            if invalid is not None:
+                errors.append(RowProblem(str(self.table.path), number, None, f"not a valid interaction: {invalid}"))
+        if errors:
+            # Report a row's cells left to right, as the user sees them in the spreadsheet.
+            errors.sort(key=lambda p: -1 if p.column is None else self.index[p.column])
+            return RowResult(number, problems=tuple(errors))
+        self._ids[record["id"]] = number
+        return RowResult(number, record=record)
+
+    def _cell(self, cells: Sequence[str], column: str) -> str:
+        position = self.index[column]
+        return cells[position] if position < len(cells) else ""
+
+    def _record(self, number: int, cells: Sequence[str], errors: list[RowProblem]) -> dict[str, Any]:
+        m = self.mapping
+
+        def read(column: str, parse: Any) -> Any:
+            try:
+                return parse(self._cell(cells, column))
+            except CellError as err:
+                errors.append(RowProblem(str(self.table.path), number, column, str(err)))
+                return None
+
+        record: dict[str, Any] = {}
+        ident = self._cell(cells, m.id).strip()
+        if not ident:
+            errors.append(RowProblem(str(self.table.path), number, m.id, "empty (every visit needs an id)"))
+        elif ident in self._ids:
+            errors.append(RowProblem(str(self.table.path), number, m.id, f"duplicate id {ident!r} (first in row {self._ids[ident]})"))
+        record["id"] = ident
+        record["channel"] = self._field(m.channel, cells) or "visit"
+        for key in ("site", "agent"):
+            column = getattr(m, key)
+            value = self._cell(cells, column).strip() if column else ""
+            if value and not is_na(value):
+                record[key] = value
+        source = self._field(m.source, cells) if m.source else None
+        if source:
+            record["source"] = source
+        started_at = read(m.date, lambda text: parse_date(text, m.timezone)) if m.date else None
+        if started_at:
+            record["started_at"] = started_at
+        if m.wave is not None:
+            wave = wave_of(started_at, m.wave.from_date) if m.wave.from_date and started_at else self._field(m.wave, cells)
+            if wave:
+                record["wave"] = wave
+        metrics = {name: read(column, parse_number) for column, name in m.metrics.items()}
+        if any(v is not None for v in metrics.values()):
+            record["metrics"] = {k: v for k, v in metrics.items() if v is not None}
+        if m.checklist:
+            record["checklist"] = {name: read(column, parse_flag) for column, name in m.checklist.items()}
+        survey: dict[str, dict[str, int | float]] = {}
+        for column, (part, dimension) in m.survey.items():
+            score = read(column, parse_number)
+            if score is not None:
+                survey.setdefault(part, {})[dimension] = score
+        if survey:
+            record["survey"] = {part: survey[part] for part in ("expected", "perceived") if part in survey}
+        comments = {c: self._cell(cells, c).strip() for c in m.comments}
+        comments = {c: text for c, text in comments.items() if text and not is_na(text)}
+        if comments:
+            record["x-comments"] = comments
+        evidence = {c: split_links(self._cell(cells, c)) for c in m.evidence if not is_na(self._cell(cells, c))}
+        evidence = {c: links for c, links in evidence.items() if links}
+        if evidence:
+            record["x-evidence"] = evidence
+        record["x-import"] = {"file": self.name, "row": number}
+        return record
+
+    def _field(self, spec: Field | None, cells: Sequence[str]) -> str | None:
+        if spec is None:
+            return None
+        if spec.value is not None:
+            return spec.value
+        if spec.column is not None:
+            text = self._cell(cells, spec.column).strip()
+            return None if is_na(text) else unicodedata.normalize("NFKC", text)
+        return None
+
+
+def import_rows(table: Table, mapping: ImportMapping) -> Iterator[RowResult]:
+    """Every data row of `table`, converted or rejected, in order (blank rows included)."""
+    converter = RowConverter(mapping, table)
+    for number, cells in table.rows:
+        yield converter.convert(number, cells)
+
+
+def tally(results: Iterator[RowResult], stats: ImportStats) -> Iterator[dict[str, Any]]:
+    """Pass records through while counting rows, imports, rejections and blank rows."""
+    for result in results:
+        if result.record is not None:
+            stats.rows += 1
+            stats.imported += 1
+            yield result.record
+        elif result.problems:
+            stats.rows += 1
+            stats.rejected += 1
+            stats.problems.extend(result.problems)
+        else:
+            stats.blank += 1
+
+
+def dump_record(record: Mapping[str, Any]) -> str:
+    """One JSON Lines line: keys in the order built, non-ASCII kept, no spaces."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
