@@ -1,0 +1,54 @@
+"""`svccheck baseline create`: record today's findings so that CI fails only on new ones."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from .. import parallel
+from ..baseline import write_baseline
+from ..config import find_config, load_config, load_rule_set
+from ..errors import ExitCode, SvccheckError
+from ..model import Severity
+from ..parallel import default_jobs
+from . import config_option, user_errors
+
+
+@click.group()
+def baseline() -> None:
+    """Baselines for gradual adoption (see `svccheck audit --baseline`)."""
+
+
+@baseline.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Extra rule directory (repeatable), as for `svccheck audit`.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the baseline here (default: standard output).")
+@config_option
+@user_errors
+def create(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], output: Path | None,
+           config_path: Path | None = None) -> None:
+    """Audit PATHS and write every finding's fingerprint as a baseline.
+
+    The file lists each finding (fingerprint, rule, interaction, severity, message) sorted by
+    rule and interaction; commit it and pass it to `svccheck audit --baseline`. Input errors are
+    printed and give exit 3; the findings of the valid interactions are still written.
+    """
+    config = load_config(find_config(config_path))
+    rules = list(load_rule_set(config, list(rule_dirs)).rules)
+    # The language only shapes messages; fingerprints do not depend on it.
+    report = parallel.audit_paths(list(paths), rules, Severity.INFO, "en", default_jobs())
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") if output else contextlib.nullcontext(sys.stdout) as out:
+            write_baseline(report, out)
+    except OSError as err:
+        raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
+    for problem in report.errors:
+        click.echo(problem, err=True)
+    click.echo(f"svccheck: baseline of {len(report.findings)} findings from {report.summary.interactions} interactions"
+               + (f" written to {output}" if output else ""), err=True)
+    sys.exit(ExitCode.INPUT if report.errors else ExitCode.OK)

@@ -1,0 +1,79 @@
+"""Stable finding fingerprints: the same violation has the same fingerprint in every run.
+
+A fingerprint is the first 16 hex digits of a SHA-256 over
+
+- the scheme tag ``svccheck/v1``, the rule id and the interaction id;
+- the evidence text normalised with `svccheck.text.normalise` and with all whitespace removed
+  (so a re-export that changes width, case, curly quotes, spacing or Traditional/Simplified
+  script does not change it);
+- the identity of the measured subject when the check names one: the promise id, the
+  checklist item, the survey dimension (``IDENTITY_FIELDS``).
+
+The event index, the event time, the file and the line are deliberately *not* part of it:
+re-exporting the same interactions in another order, into other files, or with an extra event
+earlier in a conversation gives the same fingerprints. Neither is the message, which depends on
+`--lang` and on the rule's wording.
+
+Two findings of one interaction and rule with the same material (the same utterance said
+twice) are told apart by occurrence: the first keeps the plain fingerprint, the n-th (n >= 2,
+in report order, i.e. event order) hashes the first one with ``#n``. Used by `--baseline`
+(`svccheck.baseline`) and SARIF ``partialFingerprints``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from .model import Evidence, Finding
+from .text import normalise
+
+SCHEME = "svccheck/v1"
+LENGTH = 16
+#: Template fields that name the measured subject, in the order they are hashed.
+IDENTITY_FIELDS: tuple[str, ...] = ("promise", "item", "dimension")
+
+_SEP = "\x1f"  # unit separator: cannot occur in normalised text or ids from JSON keys
+
+
+def _digest(material: str) -> str:
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:LENGTH]
+
+
+def _squeezed(text: str) -> str:
+    return "".join(normalise(text).split())
+
+
+def fingerprint(rule: str, interaction: str, evidence: Evidence, fields: Mapping[str, Any]) -> str:
+    """The plain (first-occurrence) fingerprint of one finding."""
+    parts = [SCHEME, rule, interaction, _squeezed(evidence.text or "")]
+    for name in IDENTITY_FIELDS:
+        if name in fields:
+            parts.append(f"{name}={_squeezed(str(fields[name]))}")
+    return _digest(_SEP.join(parts))
+
+
+def occurrence(plain: str, number: int) -> str:
+    """The fingerprint of the `number`-th (1-based) finding sharing the plain fingerprint."""
+    return plain if number == 1 else _digest(f"{plain}#{number}")
+
+
+def disambiguate(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in their order, repeated plain fingerprints numbered by occurrence."""
+    seen: Counter[str] = Counter()
+    out = []
+    for finding in findings:
+        seen[finding.fingerprint] += 1
+        number = seen[finding.fingerprint]
+        out.append(finding if number == 1 else replace(finding, fingerprint=occurrence(finding.fingerprint, number)))
+    return out
+
+
+def is_fingerprint(value: object) -> bool:
+    """A well-formed fingerprint: 16 lower-case hex digits."""
+    return (
+        isinstance(value, str) and len(value) == LENGTH and all(c in "0123456789abcdef" for c in value)
+    )
