@@ -1,0 +1,383 @@
+"""The project configuration, `svccheck.yaml`: adapting the built-in standards without copying them.
+
+svccheck looks for ``svccheck.yaml`` (or ``svccheck.yml``) in the working directory; ``--config
+FILE`` names another one. Every key is optional::
+
+    extends: [phone.*, complaint.*]   # built-in rules to use: all (default), none, or id patterns
+    rules: [svccheck-rules]           # extra rule directories, relative to this file
+    overrides:                        # per-rule changes, keyed by rule id
+      phone.answer-within-three-rings: {max: 4}
+      speech.forbidden-phrases:
+        severity: critical
+        phrases-add: [你自己看着办]
+        phrases-remove: [没办法]
+      complaint.apology:
+        applies-to: {channel: [chat, email]}
+    disable: [visit.helped-with-luggage]   # rule ids or patterns not to run (still validated)
+    fail-on: minor                    # default for `svccheck audit --fail-on`
+
+An override may change:
+
+- ``severity``;
+- ``applies-to``: each key given (channel, tags, not-tags, source, site) replaces the rule's;
+- ``phrases-add`` / ``phrases-remove``: phrases added to or removed from the phrase list of a
+  forbidden-phrases or required-phrases check (removal also reaches phrases that come from
+  phrase files; a phrase is found by its normalised form, so 沒辦法 removes 没办法);
+- any parameter of the rule's check, e.g. ``max`` of a threshold or ``max-minutes`` of an
+  interval. Setting one of two exclusive limits (max/min, max-seconds/max-minutes,
+  grace-seconds/grace-minutes, all/any) replaces the other.
+
+Overrides are applied to the rule's data before it is validated and compiled, so a bad value
+goes through the same checks as a rule file and is reported at its line in svccheck.yaml.
+Overriding or disabling a rule that does not exist, an ``extends`` pattern that matches no
+built-in rule and a rule directory that does not exist are errors. Rules left out by ``extends``
+or ``disable`` are still loaded and validated; they just do not run.
+
+Embedded rule examples describe the rule as its file writes it, so ``svccheck test`` runs them
+on the rules without overrides; fixture cases run on the rule set as configured.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import RuleError
+from .kinds import KINDS, CompileContext
+from .kinds._phrases import resolve_phrase_file
+from .model import Severity, SourceLocation
+from .paths import builtin_rules_dir
+from .rules import Rule, RuleProblem, did_you_mean, exclusive_params, scan_rules
+from .standards import Standard, load_standards
+from .text import PhraseError, PhraseMatcher, load_phrase_file, normalise
+from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
+
+CONFIG_NAMES = ("svccheck.yaml", "svccheck.yml")
+SCHEMA: dict[str, Any] = json.loads(
+    resources.files("svccheck").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
+)
+#: Override keys that change the rule itself rather than its check's parameters.
+RULE_KEYS = ("severity", "applies-to")
+PHRASE_KEYS = ("phrases-add", "phrases-remove")
+#: Rule keys an override may not change: a different rule is a new rule file.
+FIXED_KEYS = ("id", "title", "standard", "dimension", "gap", "message", "description", "examples", "check", "kind")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One rule's override: a `svccheck.rules.RulePatch`."""
+
+    rule: str
+    changes: Mapping[str, Any]
+    doc: YamlDoc
+    keys: tuple[str | int, ...]  # where the override is in the configuration document
+
+    @property
+    def origin(self) -> SourceLocation:
+        return self.doc.locate(self.keys, at_key=True)
+
+    def _problem(self, keys: Sequence[str | int], message: str, at_key: bool = False) -> Problem:
+        path = [*self.keys, *keys]
+        return Problem(self.doc.locate(path, at_key), dotted(path), message)
+
+    def apply(self, data: Mapping[str, Any], rule_file: Path) -> tuple[Any, list[Problem]]:
+        check = data.get("check")
+        if not isinstance(check, Mapping) or not isinstance(check.get("kind"), str):
+            return data, []  # the rule's own schema problems say what is wrong
+        problems = [
+            self._problem([key], f"{key!r} cannot be overridden (write a new rule instead)", at_key=True)
+            for key in self.changes
+            if key in FIXED_KEYS
+        ]
+        if problems:
+            return data, problems
+        patched = dict(data)
+        params = dict(check)
+        for key in RULE_KEYS:
+            if key in self.changes:
+                patched[key] = self._rule_value(key, data.get(key))
+        for group in exclusive_params(KINDS[params["kind"]].schema) if params["kind"] in KINDS else []:
+            given = [name for name in group if name in self.changes]
+            if len(given) > 1:
+                problems.append(self._problem([given[-1]], f"contradictory limits: give only one of {', '.join(given)}", True))
+            elif given:
+                params = {k: v for k, v in params.items() if k not in group}
+        for key, value in self.changes.items():
+            if key not in RULE_KEYS and key not in PHRASE_KEYS:
+                params[key] = value
+        if any(key in self.changes for key in PHRASE_KEYS):
+            problems += self._phrases(params, rule_file)
+        patched["check"] = params
+        return patched, problems
+
+    def _rule_value(self, key: str, current: Any) -> Any:
+        if key == "applies-to" and isinstance(current, Mapping):
+            return {**current, **self.changes[key]}
+        return self.changes[key]
+
+    def _phrases(self, params: dict[str, Any], rule_file: Path) -> list[Problem]:
+        kind = params["kind"]
+        if kind not in KINDS or "phrases" not in KINDS[kind].schema.get("properties", {}):
+            key = next(k for k in PHRASE_KEYS if k in self.changes)
+            return [self._problem([key], f"a {kind} check has no phrase list", at_key=True)]
+        problems = []
+        added = list(self.changes.get("phrases-add", ()))
+        for index, phrase in enumerate(added):
+            try:
+                PhraseMatcher([phrase])
+            except PhraseError as err:
+                problems.append(self._problem(["phrases-add", index], str(err)))
+        removed = self.changes.get("phrases-remove", ())
+        if removed:
+            phrases = _expanded(params, rule_file)
+            if phrases is None:
+                return problems  # an unreadable phrase file: the compiler reports it at the rule
+            present = {normalise(p) for p in phrases}
+            for index, phrase in enumerate(removed):
+                if normalise(phrase) not in present:
+                    problems.append(self._problem(["phrases-remove", index], _not_listed(phrase, phrases)))
+            gone = {normalise(p) for p in removed}
+            params.pop("phrase-files", None)
+            params["phrases"] = [p for p in phrases if normalise(p) not in gone]
+        params["phrases"] = [*params.get("phrases", ()), *added]
+        return problems
+
+    def locate(self, keys: Sequence[str | int], at_key: bool) -> SourceLocation | None:
+        if not keys:
+            return None
+        if keys[0] in RULE_KEYS and keys[0] in self.changes:
+            return self.doc.locate([*self.keys, *keys], at_key)
+        if keys[0] == "check" and len(keys) > 1:
+            name = keys[1]
+            if name in self.changes and name not in RULE_KEYS:
+                return self.doc.locate([*self.keys, *keys[1:]], at_key)
+            if name == "phrases" and "phrases-remove" in self.changes:
+                return self.doc.locate([*self.keys, "phrases-remove"], at_key)
+        return None
+
+
+def _not_listed(phrase: str, entries: Sequence[str]) -> str:
+    """Why a phrase cannot be removed, naming the entries that match it (entries are patterns:
+    没办法 is matched by the entry 没[有]办法, which must be removed as written)."""
+    text = normalise(phrase)
+    matching = []
+    for entry in entries:
+        hits = PhraseMatcher([entry]).search(text)
+        if any(hit.start == 0 and hit.end == len(text) for hit in hits):
+            matching.append(entry)
+    if matching:
+        listed = ", ".join(repr(e) for e in matching)
+        return f"{phrase!r} is not an entry of the rule's phrase list; it is matched by {listed} (remove that entry as written)"
+    return f"{phrase!r} is not in the rule's phrase list"
+
+
+def _expanded(params: Mapping[str, Any], rule_file: Path) -> list[str] | None:
+    """The check's whole phrase list (inline and from its files), or None if a file is unreadable."""
+    phrases = list(params.get("phrases", ()))
+    context = CompileContext(rule_file=rule_file, rule_id="")
+    for name in params.get("phrase-files", ()):
+        try:
+            phrases += load_phrase_file(resolve_phrase_file(name, context))
+        except (OSError, PhraseError):
+            return None
+    return phrases
+
+
+@dataclass(frozen=True)
+class Config:
+    """A loaded configuration; `Config.default()` when there is no svccheck.yaml."""
+
+    path: Path | None = None
+    extends: tuple[str, ...] = ("*",)
+    rule_dirs: tuple[Path, ...] = ()
+    overrides: Mapping[str, Override] = field(default_factory=dict)
+    disable: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    doc: YamlDoc | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def default(cls) -> Config:
+        return cls()
+
+    def describe(self) -> str:
+        """Which configuration this is, for reports: the file, or "(none: built-in defaults)"."""
+        return str(self.path) if self.path is not None else "(none: built-in defaults)"
+
+
+def find_config(explicit: Path | None = None, directory: Path = Path(".")) -> Path | None:
+    """`explicit`, else svccheck.yaml (or .yml) in `directory`, else None."""
+    if explicit is not None:
+        return explicit
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            return Path(name) if directory == Path(".") else candidate
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate a configuration. Its problems are kept in `Config.problems` (so `lint`
+    reports them with the rest); `require_valid` raises them."""
+    if path is None:
+        return Config.default()
+    try:
+        doc = load_yaml(path)
+    except YamlLoadError as err:
+        return Config(path=path, problems=(err.problem,))
+    data = doc.plain() if doc.root is not None else {}
+    problems = schema_problems(doc, data, SCHEMA)
+    if problems:
+        return Config(path=path, doc=doc, problems=tuple(problems))
+    base = path.parent
+    rule_dirs = []
+    for index, name in enumerate(data.get("rules", ())):
+        directory = base / name
+        if not directory.exists():
+            problems.append(Problem(doc.locate(["rules", index]), f"rules[{index}]", f"no such directory: {directory}"))
+        rule_dirs.append(directory)
+    extends = data.get("extends", "all")
+    patterns = ("*",) if extends == "all" else () if extends == "none" else tuple(extends)
+    fail_on = data.get("fail-on")
+    return Config(
+        path=path,
+        extends=patterns,
+        rule_dirs=tuple(rule_dirs),
+        overrides={
+            rule: Override(rule, changes, doc, ("overrides", rule)) for rule, changes in data.get("overrides", {}).items()
+        },
+        disable=tuple(data.get("disable", ())),
+        fail_on=Severity(fail_on) if fail_on else None,
+        doc=doc,
+        problems=tuple(problems),
+    )
+
+
+# --- the configured rule set --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules a configuration selects (`rules`), every rule loaded (`loaded`, including those
+    left out by extends/disable), the standards catalogue, and every problem found."""
+
+    rules: tuple[Rule, ...]
+    loaded: tuple[Rule, ...]
+    standards: Mapping[str, Standard]
+    problems: tuple[RuleProblem, ...]
+    config: Config
+
+    def require_valid(self) -> RuleSet:
+        if self.problems:
+            where = "rule files or configuration" if self.config.problems else "rule files"
+            raise RuleError(f"{len(self.problems)} problem(s) in {where}", tuple(str(p) for p in self.problems))
+        return self
+
+
+_LOCATED = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<key>[^:]+): (?P<message>.*)$")
+
+
+def _parsed(text: str) -> Problem:
+    """A `file:line:col: key: message` line (from the standards loader) back into a Problem."""
+    match = _LOCATED.match(text)
+    if match is None:
+        return Problem(SourceLocation("(standards)"), "standards", text)
+    line, col = match["line"], match["col"]
+    location = SourceLocation(match["file"], int(line) if line else None, int(col) if col else None)
+    return Problem(location, match["key"], match["message"])
+
+
+def resolve_rules(
+    config: Config, extra: Sequence[Path] = (), *, builtin: bool = True, overrides: bool = True
+) -> RuleSet:
+    """Load the built-in rules, the configuration's rule directories and `extra` paths, apply the
+    overrides (unless `overrides` is False) and select what the configuration enables. Never
+    raises for a problem in the rules or the configuration: they are all in `RuleSet.problems`."""
+    problems = [RuleProblem(p, _override_id(config, p)) for p in config.problems]
+    usable = not config.problems
+    directories = _distinct([*(config.rule_dirs if usable else ()), *extra])
+    try:
+        standards: Mapping[str, Standard] = load_standards([d if d.is_dir() else d.parent for d in directories if d.exists()])
+    except RuleError as err:
+        problems += [RuleProblem(_parsed(text)) for text in err.problems]
+        standards = {}
+    # A missing configured directory is reported at its line in svccheck.yaml; a missing path
+    # given on the command line by the rule loader ("not a directory").
+    sources = ([builtin_rules_dir()] if builtin else []) + [d for d in directories if d.exists() or d in extra]
+    patches = dict(config.overrides) if usable and overrides else {}
+    loaded, found = scan_rules(sources, standards or None, patches)
+    problems += found
+    if usable and not overrides:
+        # Overrides are still checked for rules that do not exist.
+        known = {rule.id for rule in loaded} | {p.rule for p in found if p.rule}
+        problems += [_no_rule(o, known) for rule, o in sorted(config.overrides.items()) if rule not in known]
+    selected = _select(config, loaded, problems) if usable else list(loaded)
+    return RuleSet(tuple(selected), tuple(loaded), standards, tuple(problems), config)
+
+
+def _distinct(paths: Sequence[Path]) -> list[Path]:
+    """The paths without repeats and without those inside another one (a rule file given on the
+    command line that the configuration's rule directory already holds is loaded once)."""
+    resolved = [p.resolve() for p in paths]
+    kept = []
+    for index, path in enumerate(paths):
+        others = resolved[:index] + resolved[index + 1:]
+        inside = any(resolved[index] != o and resolved[index].is_relative_to(o) for o in others)
+        if not inside and resolved[index] not in resolved[:index]:
+            kept.append(path)
+    return kept
+
+
+def _no_rule(override: Override, known: set[str]) -> RuleProblem:
+    message = f"no rule {override.rule!r} to override{did_you_mean(override.rule, known)}"
+    return RuleProblem(Problem(override.origin, "overrides", message), override.rule)
+
+
+def _override_id(config: Config, problem: Problem) -> str | None:
+    for rule in config.overrides:
+        if problem.key.startswith(f"overrides.{rule}"):
+            return rule
+    return None
+
+
+def _is_builtin(rule: Rule) -> bool:
+    return Path(rule.location.file).resolve().is_relative_to(builtin_rules_dir().resolve())
+
+
+def _select(config: Config, loaded: Sequence[Rule], problems: list[RuleProblem]) -> list[Rule]:
+    assert config.doc is not None or (config.extends == ("*",) and not config.disable)
+    # A rule with problems is not loaded, but its id still counts as existing.
+    broken = sorted({p.rule for p in problems if p.rule and p.problem.key != "overrides"})
+    builtin_ids = [r.id for r in loaded if _is_builtin(r)] + broken
+    all_ids = [r.id for r in loaded] + broken
+    for key, patterns, pool, what in (
+        ("extends", config.extends, builtin_ids, "built-in rule"),
+        ("disable", config.disable, all_ids, "rule"),
+    ):
+        if config.doc is None or not pool:
+            continue
+        for index, pattern in enumerate(patterns):
+            if not any(fnmatch.fnmatchcase(ident, pattern) for ident in pool):
+                where = config.doc.locate([key, index])
+                hint = did_you_mean(pattern, pool)
+                problems.append(RuleProblem(Problem(where, f"{key}[{index}]", f"{pattern!r} matches no {what}{hint}")))
+    enabled = []
+    for rule in loaded:
+        if _is_builtin(rule) and not any(fnmatch.fnmatchcase(rule.id, p) for p in config.extends):
+            continue
+        if any(fnmatch.fnmatchcase(rule.id, p) for p in config.disable):
+            continue
+        enabled.append(rule)
+    return enabled
+
+
+def load_rule_set(config: Config, extra: Sequence[Path] = (), *, overrides: bool = True) -> RuleSet:
+    """`resolve_rules`, raising RuleError (exit 2) when anything is wrong: nothing runs on a
+    broken rule or configuration."""
+    return resolve_rules(config, extra, overrides=overrides).require_valid()

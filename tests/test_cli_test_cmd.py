@@ -1,0 +1,104 @@
+"""`svccheck test`: rules' embedded examples and fixture cases (svccheck.ruletest), pytest-like."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from svccheck.cli import main
+from svccheck.config import Config, load_rule_set
+
+TESTING = Path(__file__).resolve().parent / "data" / "authoring" / "testing"
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _test(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["test", *args], env={"LANG": "C"})
+    assert not result.exception or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_builtin_rules_pass_their_own_examples(here: Path) -> None:
+    cases = sum(len(rule.examples) for rule in load_rule_set(Config.default()).rules)
+    assert cases >= 2 * len(load_rule_set(Config.default()).rules)  # every rule: a pass and a fail
+    assert _test() == (0, f"{cases} passed, 0 failed\n", "")
+
+
+def test_examples_and_fixture_cases_of_a_directory(here: Path) -> None:
+    shutil.copytree(TESTING / "passing", here / "mine")
+    # 2 examples of the sample rule + 2 fixture cases (one .json, one .jsonl with two interactions)
+    assert _test("mine") == (0, "4 passed, 0 failed\n", "")
+
+
+def test_failures_show_expected_and_actual_and_exit_1(here: Path) -> None:
+    shutil.copytree(TESTING / "failing", here / "mine")
+    code, out, err = _test("mine")
+    assert (code, err) == (1, "")
+    assert out == (
+        "FAILED local.thank-wrongly fail[0] (mine/local.thank-wrongly.yaml:31:9)\n"
+        "    expected ['complaint handled without thanking the customer'], got no findings\n"
+        "FAILED fixture mine/fixtures/thanked.json (mine/fixtures/thanked.expected.yaml)\n"
+        "    expected 1 finding(s), got 0\n"
+        "    missing:    local.thank-wrongly (event 1)\n"
+        "1 passed, 2 failed\n"
+    )
+
+
+def test_an_unexpected_finding_fails_the_case(here: Path) -> None:
+    shutil.copytree(TESTING / "passing", here / "mine")
+    (here / "mine" / "fixtures" / "unthanked.expected.yaml").write_text(
+        "rules: [local.thank-for-complaint]\nfindings: []\n", encoding="utf-8"
+    )
+    code, out, _ = _test("mine")
+    assert code == 1
+    assert out.splitlines()[1:4] == [
+        "    expected 0 finding(s), got 1",
+        "    unexpected: local.thank-for-complaint [u-1]: 'complaint handled without thanking the customer'",
+        "3 passed, 1 failed",
+    ]
+
+
+def test_bad_case_files_are_errors_not_failures(here: Path) -> None:
+    shutil.copytree(TESTING / "bad-cases", here / "cases")
+    code, out, err = _test("cases")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction, message, rule)",
+        "cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it (exactly one)",
+        "cases/thanked.expected.yaml:1:10: [0].rule: unknown rule 'local.no-such-rule'",
+        "svccheck: error: 3 problem(s) in fixture cases",
+    ]
+
+
+def test_a_broken_rule_stops_the_tests(here: Path) -> None:
+    (here / "mine").mkdir()
+    broken = Path(__file__).resolve().parent / "data" / "authoring" / "broken" / "wrong-kind.yaml"
+    shutil.copy(broken, here / "mine")
+    code, out, err = _test("mine")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == "svccheck: error: 1 problem(s) in rule files"
+
+
+def test_nothing_to_test(here: Path) -> None:
+    (here / "empty").mkdir()
+    assert _test("empty") == (2, "", "svccheck: error: nothing to test: no rule examples or fixture cases found\n")
+
+
+def test_examples_ignore_overrides_but_fixture_cases_use_them(here: Path) -> None:
+    shutil.copytree(TESTING / "passing", here / "mine")
+    (here / "svccheck.yaml").write_text(
+        "rules: [mine]\noverrides:\n  local.thank-for-complaint: {phrases-add: [马上处理]}\n", encoding="utf-8"
+    )
+    code, out, _ = _test()
+    # The rule's own examples still pass; the .jsonl case now gets no finding for u-1.
+    assert code == 1
+    assert "FAILED fixture mine/fixtures/unthanked.jsonl (mine/fixtures/unthanked.expected.yaml)" in out
+    assert out.endswith(" passed, 1 failed\n")

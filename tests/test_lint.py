@@ -1,0 +1,186 @@
+"""`svccheck lint` (svccheck.lint): every problem at once, as FILE:LINE:COL: RULE: KEY: MESSAGE,
+and the audit refusing to run on the same broken rule files (exit 2, nothing audited)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from svccheck.cli import main
+from svccheck.config import Config
+from svccheck.lint import LintProblem, lint
+
+AUTHORING = Path(__file__).resolve().parent / "data" / "authoring"
+BROKEN = AUTHORING / "broken"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "phone-calls.json"
+
+#: file in tests/data/authoring/broken -> the exact lint lines it gives (copied to rules/).
+CASES: dict[str, list[str]] = {
+    "wrong-key.yaml": [
+        "rules/wrong-key.yaml:7:1: local.wrong-key: aplies-to: unknown key (expected one of: applies-to, check, "
+        "description, dimension, examples, gap, id, message, severity, standard, title) (did you mean 'applies-to'?)",
+    ],
+    "wrong-kind.yaml": [
+        "rules/wrong-kind.yaml:7:15: local.wrong-kind: check.kind: unknown check kind 'required-phrase' (known kinds: "
+        "checklist, condition, forbidden-phrases, interval, promise, required-phrases, scorecard, sequence, "
+        "survey-gap, threshold)",
+    ],
+    "bad-severity.yaml": [
+        "rules/bad-severity.yaml:4:11: local.bad-severity: severity: 'high' is not one of: critical, major, minor, info",
+        "rules/bad-severity.yaml:7:43: local.bad-severity: check.phrases[0]: phrase \"谢谢(您\": unbalanced '(' "
+        "(no closing ')')",
+    ],
+    "unparsable.yaml": ["rules/unparsable.yaml:10:8: yaml: expected ',' or ']', but got ':'"],
+    "unbalanced-phrase.yaml": [
+        "rules/unbalanced-phrase.yaml:11:7: local.unbalanced-phrase: check.phrases[1]: phrase \"赔(偿|付]您\": "
+        "']' closes '('; expected ')'",
+    ],
+    "missing-phrase-file.yaml": [
+        "rules/missing-phrase-file.yaml:9:40: local.missing-phrase-file: check.phrase-files[1]: cannot read phrase "
+        "file phrases/no-such-list.txt: No such file or directory",
+    ],
+    "bad-template.yaml": [
+        "rules/bad-template.yaml:8:15: local.bad-template: message.en: unknown template field {phrase} (known: "
+        "agent, channel, event, interaction, n, rule, scope, site)",
+        "rules/bad-template.yaml:8:43: local.bad-template: message.zh: unknown template field {phrase} (known: "
+        "agent, channel, event, interaction, n, rule, scope, site)",
+    ],
+    "unknown-standard.yaml": [
+        "rules/unknown-standard.yaml:3:11: local.unknown-standard: standard: unknown standard 'complaint.thank-you' "
+        "(see `svccheck standards`)",
+    ],
+    "contradictory-limits.yaml": [
+        "rules/contradictory-limits.yaml:11:3: local.contradictory-limits: check.min: contradictory limits: give "
+        "only one of max, min",
+    ],
+    "unknown-parameter.yaml": [
+        "rules/unknown-parameter.yaml:7:1: local.unknown-parameter: check: 'max' is a required property",
+        "rules/unknown-parameter.yaml:7:50: local.unknown-parameter: check.maximum: unknown key (expected one of: "
+        "kind, max, min, unit, value) (did you mean 'max'?)",
+    ],
+}
+#: Problems only lint reports: the rule runs, but it is wrong (an example, clauses that never hold).
+LINT_ONLY: dict[str, list[str]] = {
+    "bad-example.yaml": [
+        "rules/bad-example.yaml:12:7: local.bad-example: examples.fail[0]: not a valid interaction: events[0]: "
+        "'type' is a required property",
+    ],
+    "contradictory-clauses.yaml": [
+        "rules/contradictory-clauses.yaml:10:5: local.contradictory-clauses: check.all: contradictory limits: "
+        "queue_seconds > 60 and queue_seconds <= 30; the rule can never fire",
+    ],
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory (no svccheck.yaml) with a rules/ folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rules").mkdir()
+    return tmp_path
+
+
+def _copy(project: Path, *names: str) -> None:
+    for name in names:
+        shutil.copy(BROKEN / name, project / "rules" / name)
+
+
+def _lint(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["lint", *args], env={"LANG": "C", "LC_ALL": None})
+    assert not result.exception or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted({**CASES, **LINT_ONLY}))
+def test_each_broken_rule_is_reported_at_its_file_line_and_column(project: Path, name: str) -> None:
+    _copy(project, name)
+    code, out, err = _lint("rules")
+    expected = {**CASES, **LINT_ONLY}[name]
+    assert (code, out.splitlines()) == (2, expected)
+    assert err == f"svccheck lint: {len(expected)} problem(s) in 1 file(s)\n"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_audit_refuses_to_run_on_the_same_broken_rule(project: Path, name: str) -> None:
+    _copy(project, name)
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--rules", "rules"], env={"LANG": "C"})
+    assert result.exit_code == 2
+    assert result.stdout == ""  # nothing audited
+    assert result.stderr.splitlines()[-1] == f"svccheck: error: {len(CASES[name])} problem(s) in rule files"
+
+
+def test_every_problem_of_every_file_comes_in_one_run_sorted_by_place(project: Path) -> None:
+    _copy(project, *CASES, *LINT_ONLY)
+    code, out, err = _lint("rules")
+    expected = [line for name in sorted({**CASES, **LINT_ONLY}) for line in {**CASES, **LINT_ONLY}[name]]
+    assert code == 2
+    assert out.splitlines() == expected
+    assert err == f"svccheck lint: {len(expected)} problem(s) in {len(CASES) + len(LINT_ONLY)} file(s)\n"
+
+
+def test_duplicate_ids_across_files(project: Path) -> None:
+    shutil.copytree(AUTHORING / "duplicate", project / "dup")
+    code, out, _ = _lint("dup")
+    assert (code, out) == (
+        2,
+        "dup/b.yaml:1:5: local.same-id: id: duplicate rule id 'local.same-id' (first defined at dup/a.yaml:1:1)\n",
+    )
+
+
+def test_a_clean_rule_set_exits_0_and_says_how_many_rules(project: Path) -> None:
+    shutil.copy(AUTHORING / "good" / "local.thank-for-complaint.yaml", project / "rules")
+    code, out, err = _lint("rules")
+    builtin = len(lint(Config.default()).problems), lint(Config.default()).rules
+    assert builtin[0] == 0
+    assert (code, out, err) == (0, "", f"svccheck lint: {builtin[1] + 1} rule(s) checked, no problems\n")
+
+
+def test_json_format_lists_every_field_for_editors(project: Path) -> None:
+    _copy(project, "unknown-standard.yaml", "unparsable.yaml")
+    code, out, _ = _lint("rules", "--format", "json")
+    assert code == 2
+    assert json.loads(out) == [
+        {"file": "rules/unknown-standard.yaml", "line": 3, "column": 11, "rule": "local.unknown-standard",
+         "key": "standard", "message": "unknown standard 'complaint.thank-you' (see `svccheck standards`)"},
+        {"file": "rules/unparsable.yaml", "line": 10, "column": 8, "rule": None, "key": "yaml",
+         "message": "expected ',' or ']', but got ':'"},
+    ]
+
+
+def test_a_path_that_does_not_exist(project: Path) -> None:
+    code, out, _ = _lint("nowhere")
+    assert (code, out) == (2, "nowhere: rules: not a directory\n")
+
+
+def test_configuration_problems_are_linted_with_the_rules(project: Path) -> None:
+    (project / "svccheck.yaml").write_text(
+        "overrides:\n  phone.answer-within-three-rings: {max: three}\ndisable: [phone.greting]\n", encoding="utf-8"
+    )
+    code, out, _ = _lint()
+    assert code == 2
+    assert out.splitlines() == [
+        "svccheck.yaml:2:42: phone.answer-within-three-rings: check.max: 'three' is not of type 'number'",
+        "svccheck.yaml:3:11: disable[0]: 'phone.greting' matches no rule (did you mean 'phone.greeting'?)",
+    ]
+
+
+def test_problem_text_without_a_rule_id_keeps_the_audit_form() -> None:
+    problem = LintProblem("r.yaml", 3, 4, None, "yaml", "bad")
+    assert str(problem) == "r.yaml:3:4: yaml: bad"
+    assert str(LintProblem("r.yaml", 3, 4, "a.b", "id", "bad")) == "r.yaml:3:4: a.b: id: bad"
+
+
+def test_fixture_case_files_are_linted_too(project: Path) -> None:
+    shutil.copytree(AUTHORING / "testing" / "bad-cases", project / "cases")
+    code, out, _ = _lint("cases")
+    assert code == 2
+    assert out.splitlines() == [
+        "cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it (exactly one)",
+        "cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction, message, rule) "
+        "(did you mean 'event'?)",
+        "cases/thanked.expected.yaml:1:10: [0].rule: unknown rule 'local.no-such-rule'",
+    ]
