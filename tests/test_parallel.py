@@ -1,0 +1,134 @@
+"""svccheck.parallel and `svccheck audit --jobs`: worker processes, the same bytes as one."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from svccheck import parallel
+from svccheck.audit import Outcome, audit_paths
+from svccheck.cli import main
+from svccheck.formatters import json_format
+from svccheck.interactions import SeenIds
+from svccheck.model import InputProblem, SourceLocation
+from svccheck.rules import load_rules
+from svccheck.standards import load_standards
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated input over the parallel cut-off, with broken records and duplicate ids."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    path = tmp_path_factory.mktemp("par") / "mixed.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        generate.write(generate.interactions(1500, 4, 0.05), handle, "jsonl")
+        handle.write("{not json\n")
+    assert path.stat().st_size >= parallel.MIN_PARALLEL_BYTES
+    return path
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["audit", *args, "--format", "json"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_jobs_2_and_jobs_1_give_byte_identical_json_on_a_generated_file(mixed: Path) -> None:
+    one = _cli(str(mixed), "--jobs", "1")
+    two = _cli(str(mixed), "--jobs", "2")
+    assert one[0] == 3  # broken records: input errors, the valid ones still audited
+    assert two == one
+    assert '"duplicate id (first seen at ' in one[1]
+    assert "invalid JSON" in one[1]
+
+
+def test_jobs_2_on_examples_through_the_pool_is_byte_identical() -> None:
+    rules = load_rules([], load_standards([]))
+    paths = [EXAMPLES, EXAMPLES / "phone-calls.json"]  # the second repeats ids: duplicates across chunks
+    expected, got = io.StringIO(), io.StringIO()
+    json_format.render(audit_paths(paths, rules), expected)
+    json_format.render(parallel.audit_paths(paths, rules, jobs=2, min_bytes=0), got)
+    assert got.getvalue() == expected.getvalue()
+    assert "duplicate id" in expected.getvalue()
+
+
+def test_chunks_smaller_than_the_input_keep_order_and_ordinals(mixed: Path) -> None:
+    rules = load_rules([], load_standards([]))
+    local = audit_paths([mixed], rules)
+    found = list(parallel.parallel_outcomes([mixed], rules, "en", jobs=2, chunk=7))
+    audited = [o for o in found if isinstance(o, Outcome)]
+    assert [f for o in audited for f in o.findings] == list(local.findings)
+    assert [o.interaction.ordinal for o in audited] == list(range(local.summary.interactions))
+    assert [str(o) for o in found if isinstance(o, InputProblem)] == [str(e) for e in local.errors]
+
+
+def test_small_inputs_do_not_start_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started for a small input")
+
+    monkeypatch.setattr(parallel, "parallel_outcomes", no_pool)
+    assert parallel.input_bytes([EXAMPLES]) < parallel.MIN_PARALLEL_BYTES
+    code, out, _ = _cli(str(EXAMPLES), "--jobs", "2")
+    assert code == 3 and '"findings": [' in out
+
+
+def test_rule_errors_exit_2_before_any_worker_starts(tmp_path: Path, mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("workers started despite a rule error")
+
+    monkeypatch.setattr(parallel, "parallel_outcomes", no_pool)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.yaml").write_text("id: bad\n", encoding="utf-8")
+    code, out, err = _cli(str(mixed), "--rules", str(rules), "--jobs", "2")
+    assert code == 2 and out == ""
+    assert "bad.yaml" in err
+
+
+def test_jobs_must_be_positive() -> None:
+    code, _, err = _cli(str(EXAMPLES), "--jobs", "0")
+    assert code == 2 and "--jobs" in err
+
+
+def test_default_jobs_is_the_number_of_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 6)
+    assert parallel.default_jobs() == 6
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: None)
+    assert parallel.default_jobs() == 1
+
+
+@pytest.mark.parametrize(
+    "location",
+    [SourceLocation("a.jsonl", 1), SourceLocation("b.json", 70000, 12), SourceLocation("c.json"),
+     SourceLocation("a.jsonl", 4_000_000_000)],
+)
+def test_first_seen_locations_are_packed_without_loss(location: SourceLocation) -> None:
+    seen = SeenIds()
+    seen.add("other", SourceLocation("other.json", 3, 4))
+    seen.add("x", location)
+    assert seen.first("x") == location
+    assert seen.first("other") == SourceLocation("other.json", 3, 4)
+    assert seen.first("unknown") is None
+
+
+def _die(packed: object) -> None:
+    os._exit(7)
+
+
+def test_a_worker_that_dies_is_a_one_line_error_not_a_hang(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_work", _die)
+    code, out, err = _cli(str(mixed), "--jobs", "2")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines()[-1] == (
+        "svccheck: error: a worker process died while auditing; run again with --jobs 1"
+    )
