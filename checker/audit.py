@@ -2,25 +2,32 @@
 
 For each interaction, only the rules that apply to it are measured (kinds compute facts in
 Python); durable-rules decides which measurements violate their rule (one engine session per
-interaction, see `durable_adapter`); each violation becomes a `Finding` with its message
-rendered in the chosen language. The engine never imports the CLI or any formatter.
+interaction, or per batch of `BATCH` interactions in `Auditor.outcomes`, see `durable_adapter`);
+each violation becomes a `Finding` with its message rendered in the chosen language. The engine
+never imports the CLI or any formatter. For inputs too large to hold, `stream_report` hands
+findings on as they come and keeps only the summary counters (`svccheck audit --format jsonl`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .baseline import Baseline, apply_baseline
 from .durable_adapter import CompiledConditions, Fact
+from .fingerprint import disambiguate, fingerprint
 from .interactions import Item, read_inputs
 from .kinds import MeasureError, Measurement
 from .model import (
     DIMENSIONS,
     GAPS,
     SEVERITIES,
+    Coverage,
     Finding,
     InputProblem,
     Interaction,
@@ -29,7 +36,8 @@ from .model import (
     Severity,
     Summary,
 )
-from .rules import Rule
+from .rules import AppliesTo, Rule
+from .waivers import WaiverFile, apply_waivers
 
 
 class _Fields(dict[str, Any]):
@@ -51,6 +59,13 @@ class Outcome:
     interaction: Interaction
     findings: list[Finding] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    #: Ids of the rules that applied to the interaction (measured, or failed to measure).
+    applied: tuple[str, ...] = ()
+
+
+BATCH = 64  # interactions per durable-rules session in `Auditor.outcomes`
+_APPLICABLE_CACHE_SIZE = 4096  # combinations of channel, tags, source and site remembered
+_APPLIES_TO_FIELDS = {"channels", "tags", "not_tags", "sources", "sites"}
 
 
 class Auditor:
@@ -61,6 +76,13 @@ class Auditor:
         self.lang = lang
         self._conditions = CompiledConditions([rule.check.condition for rule in self.rules])
         self._channel_rules: dict[str, tuple[int, ...]] = {}
+        # Interactions of one kind share their applied-rules tuple (see model.Coverage).
+        self._applied: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._applicable_cache: dict[
+            tuple[str, frozenset[str], str | None, str | None], tuple[tuple[tuple[int, Rule], ...], tuple[str, ...]]
+        ] = {}
+        # The cache key holds what AppliesTo reads today; should it read more, stop caching.
+        self._cacheable = {f.name for f in dataclass_fields(AppliesTo)} == _APPLIES_TO_FIELDS
 
     def _candidates(self, channel: str) -> tuple[int, ...]:
         # Channel filtering is the cheap, common case: cache the rule indices per channel.
@@ -73,13 +95,22 @@ class Auditor:
         return cached
 
     def audit(self, interaction: Interaction) -> Outcome:
+        outcome, facts, measured = self._measure(interaction)
+        return self._conclude(outcome, measured, self._conditions.violations(facts))
+
+    def audit_batch(self, interactions: Sequence[Interaction]) -> list[Outcome]:
+        """`audit` of each interaction, with one durable-rules session for all of them."""
+        measured = [self._measure(interaction) for interaction in interactions]
+        verdicts = self._conditions.violations_batch([facts for _, facts, _ in measured])
+        return [self._conclude(outcome, by_key, found) for (outcome, _, by_key), found in zip(measured, verdicts)]
+
+    def _measure(self, interaction: Interaction) -> tuple[Outcome, list[Fact], dict[tuple[int, int], Measurement]]:
+        """Measure every applicable rule: the facts for the engine, and what each measured."""
         outcome = Outcome(interaction)
         facts: list[Fact] = []
         measured: dict[tuple[int, int], Measurement] = {}
-        for index in self._candidates(interaction.channel):
-            rule = self.rules[index]
-            if not rule.applies_to.matches(interaction):
-                continue
+        applicable, outcome.applied = self._applicable(interaction)
+        for index, rule in applicable:
             try:
                 measurements = rule.check.measure(interaction)
             except MeasureError as err:
@@ -90,9 +121,36 @@ class Auditor:
             for measurement in measurements:
                 facts.append(Fact(index, measurement.subject, measurement.value))
                 measured[(index, measurement.subject)] = measurement
-        for index, subject in sorted(self._conditions.violations(facts)):
+        return outcome, facts, measured
+
+    def _applicable(self, interaction: Interaction) -> tuple[tuple[tuple[int, Rule], ...], tuple[str, ...]]:
+        """The rules that apply to an interaction (index, rule), and their ids.
+
+        Which rules apply depends only on what `AppliesTo` reads (channel, tags, source, site),
+        so the answer is cached per combination: most interactions then cost one dict lookup
+        instead of a `matches` call per rule."""
+        key = (interaction.channel, interaction.tags, interaction.source, interaction.site)
+        cached = self._applicable_cache.get(key) if self._cacheable else None
+        if cached is None:
+            pairs = tuple(
+                (i, self.rules[i]) for i in self._candidates(interaction.channel)
+                if self.rules[i].applies_to.matches(interaction)
+            )
+            ids = tuple(rule.id for _, rule in pairs)
+            cached = (pairs, self._applied.setdefault(ids, ids))
+            if self._cacheable and len(self._applicable_cache) < _APPLICABLE_CACHE_SIZE:
+                self._applicable_cache[key] = cached
+        return cached
+
+    def _conclude(
+        self, outcome: Outcome, measured: Mapping[tuple[int, int], Measurement], violations: set[tuple[int, int]]
+    ) -> Outcome:
+        """Findings for the (rule, subject) pairs durable-rules found in violation."""
+        interaction = outcome.interaction
+        for index, subject in sorted(violations):
             outcome.findings.append(self._finding(self.rules[index], interaction, measured[(index, subject)]))
         outcome.findings.sort(key=Finding.sort_key)
+        outcome.findings = disambiguate(outcome.findings)
         return outcome
 
     def _finding(self, rule: Rule, interaction: Interaction, measurement: Measurement) -> Finding:
@@ -119,11 +177,27 @@ class Auditor:
             site=interaction.site,
             agent=interaction.agent,
             standard=rule.standard,
+            fingerprint=fingerprint(rule.id, interaction.id, measurement.evidence, measurement.fields),
         )
 
     def outcomes(self, items: Iterable[Item]) -> Iterator[Outcome | InputProblem]:
+        """Outcomes in input order, audited `BATCH` interactions at a time (see `audit_batch`):
+        at most one batch is held, so this streams."""
+        pending: list[Item] = []
+        audited = 0
         for item in items:
-            yield item if isinstance(item, InputProblem) else self.audit(item)
+            pending.append(item)
+            if not isinstance(item, InputProblem):
+                audited += 1
+                if audited == BATCH:
+                    yield from self._flush(pending)
+                    pending, audited = [], 0
+        yield from self._flush(pending)
+
+    def _flush(self, pending: Sequence[Item]) -> Iterator[Outcome | InputProblem]:
+        done = iter(self.audit_batch([item for item in pending if not isinstance(item, InputProblem)]))
+        for item in pending:
+            yield item if isinstance(item, InputProblem) else next(done)
 
 
 def summarise(findings: Sequence[Finding], errors: Sequence[InputProblem], interactions: int, clean: int) -> Summary:
@@ -155,12 +229,14 @@ def build_report(
 ) -> Report:
     findings: list[Finding] = []
     errors: list[InputProblem] = []
+    coverage: list[Coverage] = []
     audited = clean = 0
     for outcome in outcomes:
         if isinstance(outcome, InputProblem):
             errors.append(outcome)
             continue
         audited += 1
+        coverage.append(Coverage(outcome.interaction.id, outcome.interaction.location, outcome.applied))
         findings += outcome.findings
         errors += outcome.problems
         if not outcome.findings and not outcome.problems:
@@ -175,7 +251,83 @@ def build_report(
         lang=lang,
         config=config,
         inputs=tuple(inputs),
+        coverage=tuple(coverage),
     )
+
+
+class Tally:
+    """The counters of `summarise`, kept while findings stream past instead of holding them."""
+
+    def __init__(self) -> None:
+        self.audited = self.clean = self.findings = self.errors = 0
+        self.by_severity: Counter[str] = Counter()
+        self.by_rule: Counter[str] = Counter()
+        self.by_gap: Counter[str] = Counter()
+        self.by_dimension: Counter[str] = Counter()
+        self.by_site: Counter[str] = Counter()
+
+    def finding(self, finding: Finding) -> None:
+        self.findings += 1
+        self.by_severity[finding.severity.value] += 1
+        self.by_rule[finding.rule] += 1
+        self.by_gap[finding.gap.value] += 1
+        self.by_dimension[finding.dimension.value] += 1
+        self.by_site[finding.site or "(none)"] += 1
+
+    @staticmethod
+    def _ordered(counts: Counter[str], order: Sequence[str] = ()) -> dict[str, int]:
+        keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
+        return {k: counts[k] for k in keys}
+
+    def summary(self) -> Summary:
+        return Summary(
+            interactions=self.audited,
+            clean=self.clean,
+            findings=self.findings,
+            errors=self.errors,
+            by_severity=self._ordered(self.by_severity, SEVERITIES),
+            by_rule=self._ordered(self.by_rule),
+            by_gap=self._ordered(self.by_gap, GAPS),
+            by_dimension=self._ordered(self.by_dimension, DIMENSIONS),
+            by_site=self._ordered(self.by_site),
+        )
+
+
+def stream_report(
+    outcomes: Iterable[Outcome | InputProblem],
+    on_finding: Callable[[Finding], None],
+    on_error: Callable[[InputProblem], None],
+) -> Summary:
+    """`build_report` for inputs of any size: each finding and error is handed on, in report
+    order, as soon as its interaction is audited, and only counters are kept. Outcomes come in
+    input order with their findings sorted, so this is the order `build_report` sorts into."""
+    tally = Tally()
+    for outcome in outcomes:
+        if isinstance(outcome, InputProblem):
+            tally.errors += 1
+            on_error(outcome)
+            continue
+        tally.audited += 1
+        if not outcome.findings and not outcome.problems:
+            tally.clean += 1
+        for finding in outcome.findings:
+            tally.finding(finding)
+            on_finding(finding)
+        for problem in outcome.problems:
+            tally.errors += 1
+            on_error(problem)
+    return tally.summary()
+
+
+def summary_exit_code(summary: Summary, fail_on: Severity) -> int:
+    """`exit_code` from a summary's counts (for streamed reports, which hold no findings)."""
+    from .errors import ExitCode
+
+    if summary.errors:
+        return ExitCode.INPUT
+    if any(n and Severity(name).at_least(fail_on) for name, n in summary.by_severity.items()):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
 
 
 def audit_paths(
@@ -187,11 +339,29 @@ def audit_paths(
 
 
 def exit_code(report: Report) -> int:
-    """3 when any input could not be audited, else 1 when a finding is at or above `fail_on`."""
+    """3 when any input could not be audited, else 1 when more new (not baselined, not waived)
+    findings at or above `fail_on` than `--max-findings` allows (by default: any)."""
     from .errors import ExitCode
 
     if report.errors:
         return ExitCode.INPUT
-    if report.failing():
+    if report.gate_failed():
         return ExitCode.FINDINGS
     return ExitCode.OK
+
+
+def triage(
+    report: Report,
+    baseline: Baseline | None = None,
+    waivers: WaiverFile | None = None,
+    today: date | None = None,
+    max_findings: int | None = None,
+) -> Report:
+    """The CI gate's view of a report: waivers applied first (a waived finding is reported as
+    waived even when the baseline has it), then the baseline, then the `--max-findings`
+    allowance. See `svccheck.waivers` and `svccheck.baseline`."""
+    if waivers is not None:
+        report = apply_waivers(report, waivers, today or date.today())
+    if baseline is not None:
+        report = apply_baseline(report, baseline)
+    return replace(report, max_findings=max_findings)

@@ -1,8 +1,9 @@
 """Reading interactions (format v1) from files and directories.
 
 `read_inputs` streams: a `.jsonl` file is read a line at a time and a `.json` file is decoded one
-interaction at a time from its text, so every interaction keeps the line it starts on (for error
-messages and SARIF locations). It yields, in input order, either a valid `Interaction` or an
+interaction at a time from its text (a file of 8 MiB or more from a window of it, read in 1 MiB
+chunks), so every interaction keeps the line it starts on (for error messages and SARIF
+locations). It yields, in input order, either a valid `Interaction` or an
 `InputProblem` naming the file, the line and the interaction id. Nothing valid is dropped and
 every input is accounted for: each record yields exactly one item.
 """
@@ -10,15 +11,18 @@ every input is accounted for: each record yields exactly one item.
 from __future__ import annotations
 
 import bisect
+import codecs
 import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import jsonschema
 
+from . import schema_fast
 from .model import Event, InputProblem, Interaction, SourceLocation, Survey
 from .text import normalise
 from .timeutil import TimeFormatError, parse_datetime
@@ -61,7 +65,7 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
 
 def read_inputs(paths: Iterable[Path]) -> Iterator[Item]:
     """Every interaction of every input, validated, in input order; problems in their place."""
-    seen: dict[str, SourceLocation] = {}
+    seen = SeenIds()
     ordinal = 0
     for entry in expand_paths(paths):
         if isinstance(entry, InputProblem):
@@ -73,22 +77,80 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[Item]:
                 continue
             item = build_interaction(record, location, ordinal)
             if isinstance(item, Interaction):
-                first = seen.get(item.id)
+                first = seen.first(item.id)
                 if first is not None:
                     item = InputProblem(
                         location, f"duplicate id (first seen at {first})", interaction=item.id
                     )
                 else:
-                    seen[item.id] = location
+                    seen.add(item.id, location)
                     ordinal += 1
             yield item
 
 
-def _records(path: Path) -> Iterator[tuple[SourceLocation, Any]]:
+class SeenIds:
+    """The ids of a batch so far, and where each was first seen (for "duplicate id" errors).
+
+    It holds every id of the input, so the location is packed into one int (file number,
+    line, column): a third of the memory of a `SourceLocation`, 60 MB less for 1M ids."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, int] = {}
+        self._files: list[str] = []
+        self._numbers: dict[str, int] = {}
+
+    def first(self, ident: str) -> SourceLocation | None:
+        packed = self._first.get(ident)
+        if packed is None:
+            return None
+        line, column = (packed >> 32) & 0xFFFFFFFF, packed & 0xFFFFFFFF
+        return SourceLocation(self._files[packed >> 64], line - 1 if line else None, column - 1 if column else None)
+
+    def add(self, ident: str, location: SourceLocation) -> None:
+        number = self._numbers.get(location.file)
+        if number is None:
+            number = self._numbers[location.file] = len(self._files)
+            self._files.append(location.file)
+        line = 0 if location.line is None else location.line + 1
+        column = 0 if location.column is None else location.column + 1
+        self._first[ident] = (number << 64) | (line << 32) | column
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """A JSON Lines record not decoded yet: `input_records(..., decode=False)` hands these on so
+    that decoding happens where the record is audited (a worker process, see `svccheck.parallel`)."""
+
+    data: bytes
+
+
+def input_records(paths: Iterable[Path], decode: bool = True) -> Iterator[InputProblem | tuple[SourceLocation, Any]]:
+    """Every record of every input in order, before validation, or a problem in its place.
+
+    With `decode=False`, JSON Lines records come as `RawLine`s, to be passed to `decode_record`."""
+    for entry in expand_paths(paths):
+        if isinstance(entry, InputProblem):
+            yield entry
+            continue
+        for location, record in _records(entry, decode):
+            yield record if isinstance(record, InputProblem) else (location, record)
+
+
+def decode_record(location: SourceLocation, record: Any) -> Any:
+    """A record from `input_records`, decoded if it is a `RawLine` (an `InputProblem` if invalid)."""
+    if not isinstance(record, RawLine):
+        return record
+    try:
+        return orjson.loads(record.data)
+    except _DecodeError as err:
+        return InputProblem(location, f"invalid JSON: {_decode_reason(err, record.data)}")
+
+
+def _records(path: Path, decode: bool = True) -> Iterator[tuple[SourceLocation, Any]]:
     name = str(path)
     try:
         if path.suffix == ".jsonl":
-            yield from _jsonl_records(path, name)
+            yield from _jsonl_records(path, name, decode)
         else:
             yield from _json_records(path, name)
     except OSError as err:
@@ -97,7 +159,7 @@ def _records(path: Path) -> Iterator[tuple[SourceLocation, Any]]:
         )
 
 
-def _jsonl_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]:
+def _jsonl_records(path: Path, name: str, decode: bool = True) -> Iterator[tuple[SourceLocation, Any]]:
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             if number == 1 and line.startswith(b"\xef\xbb\xbf"):
@@ -105,20 +167,33 @@ def _jsonl_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]
             if not line.strip():
                 continue
             location = SourceLocation(name, number)
+            if not decode:
+                yield location, RawLine(line)
+                continue
             try:
                 yield location, orjson.loads(line)
             except _DecodeError as err:
-                yield location, InputProblem(location, f"invalid JSON: {_decode_reason(err)}")
+                yield location, InputProblem(location, f"invalid JSON: {_decode_reason(err, line)}")
 
 
-def _decode_reason(err: Exception) -> str:
-    if isinstance(err, UnicodeDecodeError):
+def _decode_reason(err: Exception, line: bytes) -> str:
+    # orjson reports invalid UTF-8 as a JSONDecodeError worded in its own terms; say it plainly.
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
         return "not UTF-8 text"
     return str(err).split("\n")[0]
 
 
+STREAM_JSON_BYTES = 8 << 20  # .json files at least this large are read in chunks (_StreamScanner)
+STREAM_CHUNK = 1 << 20  # characters read at a time by _StreamScanner
+
+
 def _json_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]:
     """Decode a .json document one interaction at a time, keeping each one's line."""
+    if path.stat().st_size >= STREAM_JSON_BYTES:
+        yield from _json_records_streamed(path, name)
+        return
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -131,6 +206,31 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]
     except json.JSONDecodeError as err:
         location = SourceLocation(name, err.lineno, err.colno)
         yield location, InputProblem(location, f"invalid JSON: {err.msg}")
+
+
+def _json_records_streamed(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]:
+    """`_json_records` for large files: memory holds about one chunk and one interaction."""
+    if not _is_utf8(path):  # checked first, so that, as for small files, nothing is yielded
+        yield SourceLocation(name), InputProblem(SourceLocation(name), "not UTF-8 text")
+        return
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        try:
+            yield from _StreamScanner(handle, name).document()
+        except json.JSONDecodeError as err:
+            location = SourceLocation(name, err.lineno, err.colno)
+            yield location, InputProblem(location, f"invalid JSON: {err.msg}")
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(STREAM_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 class _Scanner:
@@ -236,6 +336,122 @@ class _Scanner:
             return
 
 
+class _StreamScanner(_Scanner):
+    """`_Scanner` over a window of a file read in chunks, for .json files too large to hold.
+
+    The window is cut at the current value whenever more text is read; line numbers are
+    counted incrementally as locations are asked for (always at or after the last one, except
+    for errors). A value cut by the end of the window is decoded again once more text is in;
+    `{"interactions": [...]}` is walked key by key, so its elements stream too. Invalid JSON is
+    reported at the same line and column as by `_Scanner`.
+    """
+
+    def __init__(self, handle: TextIO, name: str) -> None:
+        self.handle = handle
+        self.name = name
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.dropped = 0  # characters cut off before text[0]
+        self._line0, self._start0 = 1, 0  # line number, and absolute offset of its start, at text[0]
+        self._cpos, self._cline, self._cstart = 0, 1, 0  # newlines are counted up to text[_cpos]
+        self._more()
+
+    def _more(self) -> bool:
+        """Read more text (cutting the window at `pos`); False at the end of the file."""
+        if self.eof:
+            return False
+        # A value longer than a chunk doubles the read until it fits.
+        chunk = self.handle.read(max(STREAM_CHUNK, len(self.text) - self.pos))
+        if not chunk:
+            self.eof = True
+            return False
+        if self.pos:
+            self.location(self.pos)
+            self._line0, self._start0 = self._cline, self._cstart
+            self.dropped += self.pos
+            self.text = self.text[self.pos :]
+            self._cpos = self.pos = 0
+        self.text += chunk
+        return True
+
+    def location(self, offset: int) -> SourceLocation:
+        text = self.text
+        if offset >= self._cpos:
+            newlines = text.count("\n", self._cpos, offset)
+            if newlines:
+                self._cline += newlines
+                self._cstart = self.dropped + text.rindex("\n", self._cpos, offset) + 1
+            self._cpos = offset
+            line, start = self._cline, self._cstart
+        else:
+            line = self._line0 + text.count("\n", 0, offset)
+            cut = text.rfind("\n", 0, offset)
+            start = self.dropped + cut + 1 if cut >= 0 else self._start0
+        return SourceLocation(self.name, line, self.dropped + offset - start + 1)
+
+    def _error(self, offset: int, message: str) -> json.JSONDecodeError:
+        where = self.location(offset)
+        error = json.JSONDecodeError(message, "", 0)
+        error.lineno, error.colno = where.line or 1, where.column or 1
+        return error
+
+    def _fail(self, message: str) -> json.JSONDecodeError:
+        return self._error(self.pos, message)
+
+    def _skip(self) -> None:
+        while True:
+            super()._skip()
+            if self.pos < len(self.text) or not self._more():
+                return
+
+    def _value(self) -> tuple[int, Any]:
+        self._skip()
+        while True:
+            try:
+                value, end = self._decoder.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as err:
+                if not self._more():
+                    raise self._error(err.pos, err.msg) from None
+                continue
+            # A value that ends the window may be cut short (a number): decode it again.
+            if end < len(self.text) or not self._more():
+                start, self.pos = self.pos, end
+                return start, value
+
+    def _object(self) -> Iterator[tuple[SourceLocation, Any]]:
+        where = self.location(self.pos)
+        self._expect("{")
+        record: dict[str, Any] = {}
+        wrapper = False
+        self._skip()
+        if self.text.startswith("}", self.pos):
+            self.pos += 1
+        else:
+            while True:
+                self._skip()
+                _, key = self._value()
+                if not isinstance(key, str):
+                    raise self._fail("Expecting property name enclosed in double quotes")
+                self._expect(":")
+                self._skip()
+                if key == "interactions" and self.text.startswith("[", self.pos):
+                    wrapper = True
+                    yield from self._array()
+                else:
+                    _, value = self._value()
+                    if not wrapper:
+                        record[key] = value
+                self._skip()
+                if self.text.startswith(",", self.pos):
+                    self.pos += 1
+                    continue
+                self._expect("}")
+                break
+        if not wrapper:
+            yield where, record
+
+
 # --- validation and model building -------------------------------------------------------------
 
 
@@ -292,7 +508,8 @@ def build_interaction(record: Any, location: SourceLocation, ordinal: int) -> It
     """Validate one decoded record and build its `Interaction`, or say what is wrong."""
     ident = record.get("id") if isinstance(record, dict) else None
     ident = ident if isinstance(ident, str) else None
-    problem = schema_problem(record)
+    # The fast exact check vouches for valid records; jsonschema decides (and words) the rest.
+    problem = None if schema_fast.is_valid(record) else schema_problem(record)
     if problem is not None:
         return InputProblem(location, problem, interaction=ident)
     assert isinstance(record, dict) and ident is not None  # guaranteed by the schema
@@ -368,12 +585,22 @@ def resolve_time(value: Any, start: float | None, where: str) -> float | None:
 
 
 def _event(index: int, data: Mapping[str, Any], start: float | None) -> Event:
+    # Hot path (every event of every interaction): the error text is only built on an error.
     at_raw = data.get("at")
-    at = resolve_time(at_raw, start, f"events[{index}].at")
-    if data.get("type") == "promise":
+    kind = data["type"]
+    try:
+        if at_raw is None:
+            at = None
+        elif type(at_raw) is str:
+            at = parse_datetime(at_raw)
+        else:
+            at = float(at_raw) if start is None else start + float(at_raw)
+    except TimeFormatError as err:
+        raise _Invalid(f"events[{index}].at: {err}") from None
+    if kind == "promise":
         resolve_time(data.get("due"), start, f"events[{index}].due")  # validate now, not mid-audit
-    norm = normalise(data["text"]) if data.get("type") == "utterance" else ""
-    return Event(index=index, type=data["type"], at=at, at_raw=at_raw, data=data, norm_text=norm)
+    norm = normalise(data["text"]) if kind == "utterance" else ""
+    return Event(index=index, type=kind, at=at, at_raw=at_raw, data=data, norm_text=norm)
 
 
 def _check_order(events: tuple[Event, ...]) -> None:

@@ -44,6 +44,13 @@ class Dimension(enum.Enum):
 
 
 DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
+DIMENSION_NAMES_ZH = {
+    "tangibles": "可感知性",
+    "reliability": "可靠性",
+    "responsiveness": "反应性",
+    "assurance": "保证性",
+    "empathy": "移情性",
+}
 
 
 class Gap(enum.Enum):
@@ -176,6 +183,45 @@ class Evidence:
     text: str | None = None
 
 
+class Status(enum.Enum):
+    """What a finding means for the gate: only `new` findings can fail a run.
+
+    `baselined`: its fingerprint is in the `--baseline` file (known before, accepted for now);
+    `waived`: an unexpired waiver covers it (see `svccheck.waivers`)."""
+
+    NEW = "new"
+    BASELINED = "baselined"
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """One entry of a waivers file: which findings it covers (globs; None = any), and why."""
+
+    location: SourceLocation
+    reason: str
+    approved_by: str
+    expires: str  # ISO date, inclusive: the waiver applies up to and including this day
+    interaction: str | None = None
+    rule: str | None = None
+    site: str | None = None
+    agent: str | None = None
+
+    def scope(self) -> str:
+        """The selectors in words: "rule phone.greeting, site hotel-*"."""
+        parts = [
+            f"{name} {value}"
+            for name, value in (
+                ("interaction", self.interaction),
+                ("rule", self.rule),
+                ("site", self.site),
+                ("agent", self.agent),
+            )
+            if value is not None
+        ]
+        return ", ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
@@ -190,6 +236,11 @@ class Finding:
     site: str | None = None
     agent: str | None = None
     standard: str | None = None
+    #: Stable identity across re-exports (see `svccheck.fingerprint`); "" until assigned.
+    fingerprint: str = ""
+    status: Status = Status.NEW
+    #: The waiver that covers it, when `status` is WAIVED.
+    waiver: Waiver | None = None
 
     def sort_key(self) -> tuple[int, str, int]:
         """Input order, then rule id, then event. Ties keep the order the check measured them
@@ -257,6 +308,48 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Coverage:
+    """Which rules applied to one audited interaction (JUnit needs passing test cases too).
+
+    `rules` tuples are shared between interactions with the same applicable rules, so this
+    costs one small record per interaction."""
+
+    interaction: str
+    location: SourceLocation
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineStats:
+    """How a run compared with its `--baseline` file."""
+
+    file: str
+    fingerprints: int  # distinct fingerprints in the baseline
+    suppressed: int  # findings of this run found in the baseline (status BASELINED)
+    fixed: int  # baseline fingerprints not seen in this run
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverUse:
+    """A waiver and how many findings it matches (for an expired one: would have matched)."""
+
+    waiver: Waiver
+    matched: int
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverStats:
+    """How a run used its `--waivers` file, as of `today` (ISO date)."""
+
+    file: str
+    today: str
+    total: int  # waivers in the file
+    waived: int  # findings of this run with status WAIVED
+    expired: tuple[WaiverUse, ...]
+    stale: tuple[Waiver, ...]  # unexpired waivers that matched no finding
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The immutable result of an audit: all formatters take this and nothing else."""
 
@@ -268,6 +361,26 @@ class Report:
     lang: str = "en"
     config: str | None = None
     inputs: tuple[str, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
+    baseline: BaselineStats | None = None
+    waivers: WaiverStats | None = None
+    #: `--max-findings`: how many failing findings are tolerated (None: none are).
+    max_findings: int | None = None
 
     def failing(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity.at_least(self.fail_on))
+        """New findings at or above `fail_on`: the ones the gate counts (baselined and waived
+        findings never fail a run)."""
+        return tuple(
+            f for f in self.findings if f.status is Status.NEW and f.severity.at_least(self.fail_on)
+        )
+
+    def gate_failed(self) -> bool:
+        """More failing findings than `max_findings` allows (any, when it is not set)."""
+        return len(self.failing()) > (self.max_findings or 0)
+
+    def by_status(self) -> dict[str, int]:
+        """Findings per status, every status present, in `Status` order."""
+        counts = {s.value: 0 for s in Status}
+        for finding in self.findings:
+            counts[finding.status.value] += 1
+        return counts

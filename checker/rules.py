@@ -9,13 +9,14 @@ skipped.
 
 from __future__ import annotations
 
+import difflib
 import json
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import RuleError
 from .kinds import COMMON_FIELDS, KINDS, Check, CompileContext, CompileError
@@ -24,6 +25,7 @@ from .paths import builtin_rules_dir
 from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 RULE_SUFFIXES = (".yaml", ".yml")
+EXPECTED_SUFFIXES = (".expected.yaml", ".expected.yml")
 
 
 def _schema(name: str) -> dict[str, Any]:
@@ -176,12 +178,61 @@ def _examples(doc: YamlDoc, data: Mapping[str, Any], default_channel: str) -> li
     return out
 
 
-def parse_rule(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rule | None, list[Problem]]:
-    """Validate and compile one rule document; the rule is None when there are problems."""
+class RulePatch(Protocol):
+    """Changes a configuration makes to one rule (see `svccheck.config`), applied to the rule's
+    plain data BEFORE it is validated and compiled, so an override is checked exactly like the
+    rule itself and a bad value is reported where the override wrote it."""
+
+    @property
+    def rule(self) -> str: ...
+
+    @property
+    def origin(self) -> SourceLocation:
+        """Where the override is declared."""
+        ...
+
+    def apply(self, data: Mapping[str, Any], rule_file: Path) -> tuple[Any, list[Problem]]:
+        """The patched rule data, and the problems of the override itself."""
+        ...
+
+    def locate(self, keys: Sequence[str | int], at_key: bool) -> SourceLocation | None:
+        """Where the override wrote the value at `keys` of the rule, or None when it did not."""
+        ...
+
+
+@dataclass(frozen=True)
+class _PatchedDoc(YamlDoc):
+    """A rule document seen through an override: patched values, located in the configuration."""
+
+    patched: Any = None
+    patch: RulePatch | None = None
+
+    def locate(self, keys: Sequence[str | int], at_key: bool = False) -> SourceLocation:
+        found = self.patch.locate(keys, at_key) if self.patch is not None else None
+        return found if found is not None else super().locate(keys, at_key)
+
+    def plain(self, keys: Sequence[str | int] = ()) -> Any:
+        node = self.patched
+        for key in keys:
+            node = node[key]
+        return json.loads(json.dumps(node, default=str))
+
+
+def parse_rule(
+    doc: YamlDoc, known_standards: Mapping[str, Any] | None, patch: RulePatch | None = None
+) -> tuple[Rule | None, list[Problem]]:
+    """Validate and compile one rule document; the rule is None when there are problems.
+
+    `patch` (a configuration's override of this rule) changes the data before validation."""
+    if patch is not None and isinstance(doc.root, Mapping):
+        patched, patch_problems = patch.apply(doc.plain(), doc.path)
+        if patch_problems:
+            return None, patch_problems
+        doc = _PatchedDoc(doc.path, doc.root, patched, patch)
     data = doc.root
     problems = schema_problems(doc, doc.plain() if data is not None else None, RULE_SCHEMA)
     if problems:
-        return None, problems
+        return None, problems + _check_block_problems(doc, problems)
     data = doc.plain()
     check_params = data["check"]
     kind_name = check_params["kind"]
@@ -189,7 +240,7 @@ def parse_rule(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple
     if kind is None:
         known = ", ".join(sorted(KINDS))
         return None, [Problem(doc.locate(["check", "kind"]), "check.kind", f"unknown check kind {kind_name!r} (known kinds: {known})")]
-    problems = schema_problems(doc, check_params, kind.schema, prefix=["check"])
+    problems = _contradictions(doc, check_params, kind.schema, schema_problems(doc, check_params, kind.schema, prefix=["check"]))
     if kind_name != "survey-gap" and "dimension" not in data:
         problems.append(Problem(doc.locate([], at_key=True), "dimension", "'dimension' is a required property"))
     problems += _check_template(
@@ -235,6 +286,58 @@ def parse_rule(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple
     return _with_examples(rule, examples), []
 
 
+def _check_block_problems(doc: YamlDoc, found: Sequence[Problem]) -> list[Problem]:
+    """The `check` block's own problems in a rule that has others elsewhere, so that one run
+    reports them all (a wrong severity does not hide an unbalanced phrase)."""
+    if any(p.key == "check" or p.key.startswith("check.") for p in found):
+        return []
+    data = doc.plain()
+    params = data.get("check") if isinstance(data, Mapping) else None
+    if not isinstance(params, Mapping) or not isinstance(params.get("kind"), str) or params["kind"] not in KINDS:
+        return []
+    kind = KINDS[params["kind"]]
+    problems = _contradictions(doc, params, kind.schema, schema_problems(doc, params, kind.schema, prefix=["check"]))
+    if problems:
+        return problems
+    ident = data.get("id")
+    try:
+        kind.compile(params, CompileContext(rule_file=doc.path, rule_id=ident if isinstance(ident, str) else ""))
+    except CompileError as err:
+        keys = ["check", *err.path]
+        return [Problem(doc.locate(keys), dotted(keys), str(err))]
+    return []
+
+
+def exclusive_params(schema: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """Parameters of which a kind allows only one (`oneOf` of single `required`s, or `not` of a
+    `required` pair), e.g. threshold's max and min."""
+    groups = []
+    alternatives = schema.get("oneOf", [])
+    if alternatives and all(set(a) == {"required"} and len(a["required"]) == 1 for a in alternatives):
+        groups.append(tuple(a["required"][0] for a in alternatives))
+    forbidden = schema.get("not", {})
+    if set(forbidden) == {"required"}:
+        groups.append(tuple(forbidden["required"]))
+    return groups
+
+
+def _contradictions(
+    doc: YamlDoc, params: Mapping[str, Any], schema: Mapping[str, Any], problems: list[Problem]
+) -> list[Problem]:
+    """Replace jsonschema's wording for contradictory limits ("is valid under each of ...") with
+    one that names them, located at the second one. A threshold has one limit: a range is two
+    rules, so `max` with `min` is refused even when min <= max."""
+    found = []
+    for group in exclusive_params(schema):
+        given = [name for name in group if name in params]
+        if len(given) > 1:
+            keys = ["check", given[-1]]
+            found.append(Problem(doc.locate(keys, at_key=True), dotted(keys), f"contradictory limits: give only one of {', '.join(given)}"))
+    if not found:
+        return problems
+    return [p for p in problems if p.key != "check" or "valid under" not in p.message] + found
+
+
 def _with_examples(rule: Rule, examples: Sequence[Example]) -> Rule:
     return replace(rule, examples=tuple(examples))
 
@@ -248,42 +351,94 @@ def rule_files(directory: Path) -> list[Path]:
         p
         for p in directory.rglob("*")
         if p.suffix in RULE_SUFFIXES and p.is_file() and not {"phrases", "fixtures"} & set(p.relative_to(directory).parts[:-1])
+        and not p.name.endswith(EXPECTED_SUFFIXES)  # a fixture case's expected findings (svccheck test)
     )
 
 
-def load_rules(
-    directories: Iterable[Path], known_standards: Mapping[str, Any] | None = None, builtin: bool = True
-) -> list[Rule]:
-    """All rules from the built-in set (unless `builtin` is False) and the given directories.
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    """A located problem, with the id of the rule it belongs to when that is known."""
 
-    Raises RuleError listing every problem in every file when anything is wrong.
-    """
-    sources = ([builtin_rules_dir()] if builtin else []) + list(directories)
-    problems: list[Problem] = []
+    problem: Problem
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+def _raw_id(doc: YamlDoc) -> str | None:
+    value = doc.root.get("id") if isinstance(doc.root, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def scan_rules(
+    sources: Iterable[Path],
+    known_standards: Mapping[str, Any] | None = None,
+    patches: Mapping[str, RulePatch] | None = None,
+) -> tuple[list[Rule], list[RuleProblem]]:
+    """Every rule in the given directories (or single rule files), and every problem found.
+
+    `patches` maps rule ids to a configuration's overrides; an override naming no rule is a
+    problem located at the override. Nothing is skipped: a file with problems yields no rule and
+    its problems."""
+    patches = patches or {}
+    problems: list[RuleProblem] = []
     rules: list[Rule] = []
     seen: dict[str, SourceLocation] = {}
-    for directory in sources:
-        if not directory.is_dir():
-            problems.append(Problem(SourceLocation(str(directory)), "rules", "not a directory"))
+    for source in sources:
+        if source.is_file() and source.suffix in RULE_SUFFIXES:
+            files = [source]
+        elif source.is_dir():
+            files = rule_files(source)
+        else:
+            problems.append(RuleProblem(Problem(SourceLocation(str(source)), "rules", "not a directory")))
             continue
-        for path in rule_files(directory):
+        for path in files:
             try:
                 doc = load_yaml(path)
             except YamlLoadError as err:
-                problems.append(err.problem)
+                problems.append(RuleProblem(err.problem))
                 continue
             if isinstance(doc.root, Mapping) and "standards" in doc.root and "check" not in doc.root:
                 continue  # a standards catalogue file kept beside the rules
-            rule, found = parse_rule(doc, known_standards)
-            problems += found
+            ident = _raw_id(doc)
+            rule, found = parse_rule(doc, known_standards, patches.get(ident) if ident else None)
+            problems += [RuleProblem(p, ident) for p in found]
             if rule is None:
                 continue
             first = seen.get(rule.id)
             if first is not None:
-                problems.append(Problem(doc.locate(["id"]), "id", f"duplicate rule id {rule.id!r} (first defined at {first})"))
+                problem = Problem(doc.locate(["id"]), "id", f"duplicate rule id {rule.id!r} (first defined at {first})")
+                problems.append(RuleProblem(problem, rule.id))
                 continue
             seen[rule.id] = rule.location
             rules.append(rule)
+    for ident in sorted(set(patches) - set(seen) - {p.rule for p in problems if p.rule}):
+        where = patches[ident].origin
+        problems.append(RuleProblem(Problem(where, "overrides", f"no rule {ident!r} to override{did_you_mean(ident, seen)}"), ident))
+    return sorted(rules, key=lambda r: r.id), problems
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """" (did you mean 'x'?)" for the closest known names, or ""."""
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def load_rules(
+    directories: Iterable[Path],
+    known_standards: Mapping[str, Any] | None = None,
+    builtin: bool = True,
+    patches: Mapping[str, RulePatch] | None = None,
+    disabled: Collection[str] = (),
+) -> list[Rule]:
+    """All rules from the built-in set (unless `builtin` is False) and the given directories,
+    with `patches` applied and the `disabled` ids left out (they are still validated).
+
+    Raises RuleError listing every problem in every file when anything is wrong.
+    """
+    sources = ([builtin_rules_dir()] if builtin else []) + list(directories)
+    rules, problems = scan_rules(sources, known_standards, patches)
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in rule files", tuple(str(p) for p in problems))
-    return sorted(rules, key=lambda r: r.id)
+    return [rule for rule in rules if rule.id not in disabled]

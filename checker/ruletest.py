@@ -2,17 +2,36 @@
 must-fail ones give at least one (or exactly `findings`, or exactly these `messages`, in order).
 
 Each rule is run alone, so an example tests its own rule and nothing else.
+
+Fixture cases (`svccheck test`): an interaction file (``cases/late-callback.json`` or
+``.jsonl``) with the findings it must produce beside it (``cases/late-callback.expected.yaml``)::
+
+    - {rule: complaint.callback-promised, event: 0}
+    - {rule: speech.forbidden-phrases, event: 3, message: "said a forbidden phrase: 不知道"}
+
+``event`` (0-based index of the event the finding points at), ``message`` (exact text, in the
+test language) and ``interaction`` (its id, for files holding several) are optional. The list is
+exact: a finding not listed fails the case, and an empty list means "no finding at all". To
+compare only some rules' findings, write a mapping instead::
+
+    rules: [complaint.callback-promised]    # only these rules' findings are compared
+    findings: []
+
+A case runs against the whole rule set as configured (overrides applied).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
 
 from .audit import Auditor
-from .interactions import build_interaction
-from .model import InputProblem
-from .rules import Example, Rule
+from .interactions import build_interaction, read_inputs
+from .model import Finding, InputProblem
+from .rules import EXPECTED_SUFFIXES, Example, Rule, did_you_mean
+from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +79,180 @@ def _run(rule: Rule, auditor: Auditor, example: Example, name: str) -> CaseResul
 
 def _listed(messages: list[str]) -> str:
     return "[" + "; ".join(repr(m) for m in messages) + "]" if messages else "no findings"
+
+
+# --- fixture cases ------------------------------------------------------------------------------
+
+_EXPECTED_ITEM = {
+    "type": "object",
+    "properties": {
+        "rule": {"type": "string", "minLength": 1},
+        "event": {"type": "integer", "minimum": 0},
+        "message": {"type": "string"},
+        "interaction": {"type": "string", "minLength": 1},
+    },
+    "required": ["rule"],
+    "additionalProperties": False,
+}
+#: An expected-findings file is a list of findings, or a mapping (`rules`, `findings`).
+EXPECTED_LIST_SCHEMA: Mapping[str, Any] = {"type": "array", "items": _EXPECTED_ITEM}
+EXPECTED_MAPPING_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "rules": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        "findings": EXPECTED_LIST_SCHEMA,
+    },
+    "required": ["findings"],
+    "additionalProperties": False,
+}
+INPUT_SUFFIXES = (".json", ".jsonl")
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedFinding:
+    rule: str
+    event: int | None = None
+    message: str | None = None
+    interaction: str | None = None
+
+    def matches(self, finding: Finding) -> bool:
+        return (
+            finding.rule == self.rule
+            and (self.event is None or finding.evidence.event == self.event)
+            and (self.message is None or finding.message == self.message)
+            and (self.interaction is None or finding.interaction == self.interaction)
+        )
+
+    def __str__(self) -> str:
+        where = f" [{self.interaction}]" if self.interaction is not None else ""
+        event = f" (event {self.event})" if self.event is not None else ""
+        message = f": {self.message!r}" if self.message is not None else ""
+        return f"{self.rule}{where}{event}{message}"
+
+
+@dataclass(frozen=True)
+class FixtureCase:
+    input: Path
+    expected_file: Path
+    expected: tuple[ExpectedFinding, ...]
+    only: frozenset[str] | None  # compare only these rules' findings; None: all
+
+
+def _case_input(expected_file: Path) -> Path | None:
+    stem = expected_file.name
+    for suffix in EXPECTED_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    found = [expected_file.with_name(stem + suffix) for suffix in INPUT_SUFFIXES]
+    existing = [path for path in found if path.is_file()]
+    return existing[0] if len(existing) == 1 else None
+
+
+def expected_files(paths: Iterable[Path]) -> list[Path]:
+    """Fixture cases' expected-findings files in the given files and directory trees, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(EXPECTED_SUFFIXES))
+        elif path.name.endswith(EXPECTED_SUFFIXES):
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
+def load_cases(
+    files: Iterable[Path], known_rules: Collection[str] | None = None
+) -> tuple[list[FixtureCase], list[Problem]]:
+    """Parse expected-findings files: located problems for bad ones, a missing input, or (given
+    `known_rules`) a rule that is not in the rule set."""
+    cases, problems = [], []
+    for path in files:
+        try:
+            doc = load_yaml(path)
+        except YamlLoadError as err:
+            problems.append(err.problem)
+            continue
+        data = doc.plain() if doc.root is not None else []
+        schema = EXPECTED_MAPPING_SCHEMA if isinstance(data, Mapping) else EXPECTED_LIST_SCHEMA
+        found = schema_problems(doc, data, schema)
+        source = _case_input(path)
+        if source is None:
+            stem = path.name.split(".expected.")[0]
+            found.append(Problem(doc.locate([]), "file", f"no interaction file {stem}.json or {stem}.jsonl beside it (exactly one)"))
+        if known_rules is not None and not found:
+            found += _unknown_rules(doc, data, known_rules)
+        if found:
+            problems += found
+            continue
+        assert source is not None
+        items = data["findings"] if isinstance(data, Mapping) else data
+        only = frozenset(data["rules"]) if isinstance(data, Mapping) and "rules" in data else None
+        expected = tuple(ExpectedFinding(i["rule"], i.get("event"), i.get("message"), i.get("interaction")) for i in items)
+        cases.append(FixtureCase(source, path, expected, only))
+    return cases, problems
+
+
+def _unknown_rules(doc: YamlDoc, data: Any, known: Collection[str]) -> list[Problem]:
+    base: list[str | int] = ["findings"] if isinstance(data, Mapping) else []
+    items = data["findings"] if isinstance(data, Mapping) else data
+    named: list[tuple[list[str | int], str]] = [([*base, i, "rule"], item["rule"]) for i, item in enumerate(items)]
+    if isinstance(data, Mapping):
+        named += [(["rules", i], rule) for i, rule in enumerate(data.get("rules", ()))]
+    return [
+        Problem(doc.locate(keys), dotted(keys), f"unknown rule {rule!r}{did_you_mean(rule, known)}")
+        for keys, rule in named
+        if rule not in known
+    ]
+
+
+def run_cases(cases: Iterable[FixtureCase], rules: Sequence[Rule], lang: str = "en") -> Iterator[CaseResult]:
+    auditor = Auditor(rules, lang)
+    for case in cases:
+        findings: list[Finding] = []
+        broken: list[str] = []
+        for item in read_inputs([case.input]):
+            if isinstance(item, InputProblem):
+                broken.append(str(item))
+                continue
+            outcome = auditor.audit(item)
+            findings += outcome.findings
+            broken += [str(p) for p in outcome.problems]
+        yield _compare(case, findings, broken)
+
+
+def _compare(case: FixtureCase, findings: list[Finding], broken: list[str]) -> CaseResult:
+    name, where = str(case.input), str(case.expected_file)
+    if broken:
+        return CaseResult("fixture", name, where, False, "input problem: " + "; ".join(broken))
+    actual = [f for f in findings if case.only is None or f.rule in case.only]
+    unmatched = list(actual)
+    missing = []
+    for expected in case.expected:
+        hit = next((f for f in unmatched if expected.matches(f)), None)
+        if hit is None:
+            missing.append(expected)
+        else:
+            unmatched.remove(hit)
+    if not missing and not unmatched:
+        return CaseResult("fixture", name, where, True, "")
+    lines = [f"expected {len(case.expected)} finding(s), got {len(actual)}"]
+    lines += [f"missing:    {e}" for e in missing]
+    lines += [f"unexpected: {_shown(f)}" for f in unmatched]
+    return CaseResult("fixture", name, where, False, "\n".join(lines))
+
+
+def _shown(finding: Finding) -> str:
+    return str(ExpectedFinding(finding.rule, finding.evidence.event, finding.message, finding.interaction))
+
+
+def render_results(results: Iterable[CaseResult], out: TextIO) -> tuple[int, int]:
+    """Each failing case (what, where, expected vs actual), then `N passed, N failed`."""
+    passed = failed = 0
+    for result in results:
+        if result.ok:
+            passed += 1
+            continue
+        failed += 1
+        out.write(f"FAILED {result.rule} {result.name} ({result.location})\n")
+        for line in result.detail.splitlines():
+            out.write(f"    {line}\n")
+    out.write(f"{passed} passed, {failed} failed\n")
+    return passed, failed

@@ -6,6 +6,7 @@ Datetimes become POSIX seconds, so times written with different offsets compare 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -24,31 +25,45 @@ def parse_datetime(text: str) -> float:
     return moment.timestamp()
 
 
-def format_duration(seconds: float) -> str:
-    """`95` -> "1 min 35 s"; `1800` -> "30 min"; `90000` -> "1 d 1 h". Negative is made positive."""
+@dataclass(frozen=True, slots=True)
+class _Units:
+    day: str
+    hour: str
+    minute: str  # alone: "30 min", "30分钟"
+    minute_before_seconds: str  # "1 min 35 s", "1分35秒"
+    second: str
+    space: str  # between a number and its unit, and between parts
+
+
+_EN = _Units("d", "h", "min", "min", "s", " ")
+_ZH = _Units("天", "小时", "分钟", "分", "秒", "")
+
+
+def _duration(seconds: float, u: _Units) -> str:
     total = round(abs(seconds))
-    if total < 60:
-        return f"{total} s"
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    if total < 60:
+        parts = [(secs, u.second)]
+    elif days and not (hours or minutes):
+        parts = [(days, u.day)]
+    elif days or hours:
+        # Seconds no longer matter at this scale; minutes still do ("1 d 0 h 30 min").
+        parts = ([(days, u.day)] if days else []) + [(hours, u.hour)] + ([(minutes, u.minute)] if minutes else [])
+    elif secs:
+        parts = [(minutes, u.minute_before_seconds), (secs, u.second)]
+    else:
+        parts = [(minutes, u.minute)]
+    return u.space.join(f"{number}{u.space}{unit}" for number, unit in parts)
+
+
+def format_duration(seconds: float) -> str:
+    """`95` -> "1 min 35 s"; `1800` -> "30 min"; `90000` -> "1 d 1 h"; `88200` -> "1 d 0 h 30 min".
+    Negative is made positive; seconds are dropped from an hour on."""
+    return _duration(seconds, _EN)
 
 
 def format_duration_zh(seconds: float) -> str:
     """Chinese rendering of `format_duration`: "1分35秒", "30分钟", "1天1小时"."""
-    total = round(abs(seconds))
-    if total < 60:
-        return f"{total}秒"
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}天{hours}小时" if hours else f"{days}天"
-    if hours:
-        return f"{hours}小时{minutes}分钟" if minutes else f"{hours}小时"
-    return f"{minutes}分{secs}秒" if secs else f"{minutes}分钟"
+    return _duration(seconds, _ZH)

@@ -133,9 +133,21 @@ def _problem(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[s
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
-    """For oneOf/anyOf failures, the most specific sub-error says more than "is not valid under"."""
-    if error.context:
-        best = jsonschema.exceptions.best_match(error.context)
-        if best is not None and len(best.absolute_path) >= len(error.absolute_path):
-            return _deepest(best)
+    """For oneOf/anyOf failures, the most specific sub-error says more than "is not valid under".
+
+    Branches that expected another type ("is not of type 'array'") say least about a typo in an
+    object, so they are set aside while any other branch has something to say; of the rest, the
+    ones that got deepest into the value win, and among those an unknown key is the likeliest
+    explanation.
+    """
+    if not error.context:
+        return error
+    candidates = [e for e in error.context if e.validator != "type"] or list(error.context)
+    # The branch that got furthest into the value is the one the author meant.
+    depth = max(len(e.absolute_path) for e in candidates)
+    candidates = [e for e in candidates if len(e.absolute_path) == depth]
+    unknown = [e for e in candidates if e.validator in ("additionalProperties", "unevaluatedProperties")]
+    best = jsonschema.exceptions.best_match(unknown or candidates)
+    if best is not None and len(best.absolute_path) >= len(error.absolute_path):
+        return _deepest(best)
     return error

@@ -11,6 +11,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -45,6 +46,22 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def config_option(func: F) -> F:
+    """`--config FILE`: the project configuration (default: ./svccheck.yaml when it exists)."""
+    option = click.option(
+        "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+        help="Project configuration (default: svccheck.yaml in the working directory, if any).",
+    )
+    return option(func)
+
+
+def lang_option(func: F) -> F:
+    """`--lang zh|en`: the output language (default: from the locale, see `default_lang`)."""
+    option = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+                          help="Output language (default: from the locale).")
+    return option(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="svccheck")
 def main() -> None:
@@ -53,8 +70,23 @@ def main() -> None:
 
 def _register() -> None:
     from . import audit
+    from . import importer as import_command
+    from . import report as report_command
 
     main.add_command(audit.audit)
+    from . import catalogue, explain, init, lint, test_cmd
+
+    main.add_command(lint.lint)
+    main.add_command(test_cmd.test)
+    main.add_command(explain.explain)
+    main.add_command(catalogue.rules)
+    main.add_command(catalogue.standards)
+    main.add_command(init.init)
+    main.add_command(import_command.import_)
+    main.add_command(report_command.report)
+    from . import baseline as baseline_command
+
+    main.add_command(baseline_command.baseline)
 
 
 _register()

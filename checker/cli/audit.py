@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import sys
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from ..audit import audit_paths, exit_code
+from .. import parallel
+from ..audit import Outcome, build_report, exit_code, stream_report, summary_exit_code, triage
+from ..baseline import load_baseline
+from ..waivers import load_waivers
 from ..errors import SvccheckError
 from ..formatters import FORMATTERS, get_formatter
-from ..model import SEVERITIES, Report, Severity
-from ..rules import load_rules
-from ..standards import load_standards
-from . import default_lang, user_errors
+from ..formatters.jsonl import JsonlWriter
+from ..model import SEVERITIES, InputProblem, Report, Severity
+from ..parallel import default_jobs
+from ..progress import track
+from ..config import find_config, load_config, load_rule_set
+from . import config_option, default_lang, user_errors
 
 
 def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path, ...]) -> None:
@@ -35,6 +44,21 @@ def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path,
             sys.stdout.flush()
 
 
+def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, output: Path | None,
+                 config: str | None = None) -> int:
+    """`--format jsonl` alone: findings are written as they come and never held."""
+    try:
+        handle = output.open("w", encoding="utf-8", newline="\n") if output else sys.stdout
+    except OSError as err:
+        raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
+    with handle if output else contextlib.nullcontext(handle):
+        writer = JsonlWriter(handle, fail_on, config=config)
+        summary = stream_report(outcomes, writer.finding, writer.error)
+        writer.close(summary)
+    sys.stdout.flush()
+    return summary_exit_code(summary, fail_on)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -43,21 +67,65 @@ def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path,
               help="Report format (repeatable, paired with --output in order). Default: text.")
 @click.option("--output", "outputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Write the matching --format to this file instead of standard output.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default="major", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a finding is at or above this severity (default: the "
+                   "configuration's fail-on, else major).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
               help="Language of messages (default: from the locale).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores). Inputs under 1 MiB are audited in one "
+                   "process. The output is the same for any number.")
+@click.option("--dask", "dask_address", default=None, metavar="SCHEDULER_ADDRESS",
+              help="Audit the input files on a Dask cluster, one task per file (needs svccheck[dask] "
+                   "and the files at the same paths on the workers).")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Previous JSON report or `svccheck baseline create` output: findings in it are "
+                   "reported as baselined and do not fail the run.")
+@click.option("--waivers", "waivers_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="waivers.yaml: findings an unexpired waiver covers are reported as waived and do not "
+                   "fail the run; expired and stale waivers are reported.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The date waivers expire against (default: today's local date).")
+@click.option("--max-findings", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Exit 1 only when more than N new, unwaived findings are at or above --fail-on "
+                   "(default: any).")
+@config_option
 @user_errors
 def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[str, ...],
-          outputs: tuple[Path, ...], fail_on: str, lang: str | None) -> None:
+          outputs: tuple[Path, ...], fail_on: str | None, lang: str | None, jobs: int | None,
+          dask_address: str | None, config_path: Path | None = None, baseline_path: Path | None = None,
+          waivers_path: Path | None = None, today: datetime | None = None,
+          max_findings: int | None = None) -> None:
     """Audit recorded interactions (.json / .jsonl files or directories).
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 rule, configuration
     or usage error (nothing audited); 3 an input could not be read or an interaction was invalid
-    (the valid ones are still audited and reported).
+    (the valid ones are still audited and reported). Only new findings count: not in --baseline,
+    not covered by an unexpired waiver; with --max-findings N, exit 1 needs more than N of them.
     """
-    standards = load_standards(rule_dirs)
-    rules = load_rules(rule_dirs, standards)
-    report = audit_paths(list(paths), rules, Severity(fail_on), lang or default_lang())
+    baseline = load_baseline(baseline_path) if baseline_path is not None else None
+    waivers = load_waivers(waivers_path) if waivers_path is not None else None
+    gated = baseline is not None or waivers is not None or max_findings is not None
+    config = load_config(find_config(config_path))
+    rules = list(load_rule_set(config, list(rule_dirs)).rules)
+    language = lang or default_lang()
+    severity = Severity(fail_on) if fail_on else (config.fail_on or Severity.MAJOR)
+    if config.path is not None:  # which configuration was used: one line, never on stdout
+        click.echo(f"svccheck: configuration: {config.describe()}", err=True)
+    if dask_address is not None:
+        from ..distributed import audit_on_dask
+
+        report = audit_on_dask(dask_address, list(paths), rules, severity, language)
+    elif formats == ("jsonl",) and not gated:
+        found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
+        sys.exit(stream_jsonl(found, severity, outputs[0] if outputs else None,
+                              str(config.path) if config.path is not None else None))
+    else:
+        # parallel.audit_paths, with a progress bar on a terminal's stderr for big inputs
+        found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
+        report = build_report(found, rules, severity, language, inputs=[str(p) for p in paths])
+    if config.path is not None:
+        report = dataclasses.replace(report, config=str(config.path))
+    report = triage(report, baseline, waivers, today.date() if today else None, max_findings)
     write_reports(report, formats, outputs)
     sys.exit(exit_code(report))

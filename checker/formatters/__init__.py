@@ -10,13 +10,18 @@ from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from ..model import Report
-from . import json_format, text
+from . import github, json_format, jsonl, junit, markdown, sarif, text
 
 Formatter = Callable[[Report, TextIO], None]
 
 FORMATTERS: Mapping[str, Formatter] = {
     "text": text.render,
     "json": json_format.render,
+    "jsonl": jsonl.render,
+    "junit": junit.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "markdown": markdown.render,
 }
 
 

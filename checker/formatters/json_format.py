@@ -1,5 +1,12 @@
 """json: the whole report as one JSON document, `{"findings": [...], "errors": [...], "summary": {...}}`.
 
+Each finding carries its `fingerprint` (see `svccheck.fingerprint`) and `status` (new, baselined,
+waived; a waived one also its `waiver`); `summary.failing` counts the new findings at or above
+`fail_on`, `summary.by_status` all findings per status. With `--baseline` a top-level `baseline`
+object says how many findings it suppressed and how many of its fingerprints are fixed; with
+`--waivers` a `waivers` object lists the `expired` and `stale` waivers. A report written by this
+format is also a valid `--baseline` file.
+
 Keys are in a fixed order and no timestamps are added, so the same audit gives the same bytes.
 """
 
@@ -8,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..model import Finding, InputProblem, Report
+from ..model import BaselineStats, Finding, InputProblem, Report, Waiver, WaiverStats
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -35,7 +42,43 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     if finding.standard is not None:
         out["standard"] = finding.standard
     out["location"] = {"file": finding.location.file, "line": finding.location.line}
+    out["fingerprint"] = finding.fingerprint
+    out["status"] = finding.status.value
+    if finding.waiver is not None:
+        out["waiver"] = waiver_dict(finding.waiver)
     return out
+
+
+def waiver_dict(waiver: Waiver) -> dict[str, Any]:
+    out: dict[str, Any] = {"file": waiver.location.file, "line": waiver.location.line}
+    for name in ("interaction", "rule", "site", "agent"):
+        value = getattr(waiver, name)
+        if value is not None:
+            out[name] = value
+    out["reason"] = waiver.reason
+    out["approved_by"] = waiver.approved_by
+    out["expires"] = waiver.expires
+    return out
+
+
+def waivers_dict(stats: WaiverStats) -> dict[str, Any]:
+    return {
+        "file": stats.file,
+        "today": stats.today,
+        "total": stats.total,
+        "waived": stats.waived,
+        "expired": [{**waiver_dict(use.waiver), "matched": use.matched} for use in stats.expired],
+        "stale": [waiver_dict(w) for w in stats.stale],
+    }
+
+
+def baseline_dict(stats: BaselineStats) -> dict[str, Any]:
+    return {
+        "file": stats.file,
+        "fingerprints": stats.fingerprints,
+        "suppressed": stats.suppressed,
+        "fixed": stats.fixed,
+    }
 
 
 def error_dict(problem: InputProblem) -> dict[str, Any]:
@@ -52,11 +95,19 @@ def report_dict(report: Report) -> dict[str, Any]:
     summary = report.summary.as_dict()
     summary["fail_on"] = report.fail_on.value
     summary["failing"] = len(report.failing())
-    return {
+    summary["by_status"] = report.by_status()
+    summary["max_findings"] = report.max_findings
+    summary["config"] = report.config
+    out: dict[str, Any] = {
         "findings": [finding_dict(f) for f in report.findings],
         "errors": [error_dict(e) for e in report.errors],
         "summary": summary,
     }
+    if report.baseline is not None:
+        out["baseline"] = baseline_dict(report.baseline)
+    if report.waivers is not None:
+        out["waivers"] = waivers_dict(report.waivers)
+    return out
 
 
 def render(report: Report, out: TextIO) -> None:

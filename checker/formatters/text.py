@@ -7,6 +7,11 @@
 
     12 interactions audited, 5 clean · 9 findings (major 6, minor 3) · 0 input errors
     fail-on major: 6 findings at or above it
+
+With `--baseline` / `--waivers`, findings that do not count are marked `(baselined)` or
+`(waived)` (with the waiver's reason, approver and expiry), expired and stale waivers become
+`warning:` lines naming their place in the waivers file, and the closing lines say how many
+findings the baseline suppressed and the waivers waived; the last line then counts new findings.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
-from ..model import Finding, Report
+from ..model import Finding, Report, Status
 
 
 def _header(finding: Finding) -> str:
@@ -31,9 +36,41 @@ def _line(finding: Finding, width: int) -> list[str]:
     if finding.evidence.event is not None:
         at = f", at {finding.evidence.at}" if finding.evidence.at is not None else ""
         where = f" [event {finding.evidence.event}{at}]"
-    lines = [f"  {finding.severity.value.upper():<8} {finding.rule:<{width}}  {finding.message}{where}"]
+    mark = "" if finding.status is Status.NEW else f" ({finding.status.value})"
+    lines = [f"  {finding.severity.value.upper():<8} {finding.rule:<{width}}  {finding.message}{where}{mark}"]
     if finding.evidence.text:
         lines.append(f"  {'':<8} {'':<{width}}  “{finding.evidence.text}”")
+    if finding.waiver is not None:
+        w = finding.waiver
+        lines.append(
+            f"  {'':<8} {'':<{width}}  waived until {w.expires} by {w.approved_by}: {w.reason} ({w.location})"
+        )
+    return lines
+
+
+def _gate_lines(report: Report) -> list[str]:
+    """Warnings about the waivers file, and the baseline and waiver counts."""
+    lines = []
+    if report.waivers is not None:
+        for use in report.waivers.expired:
+            w = use.waiver
+            lines.append(
+                f"warning: {w.location}: waiver expired on {w.expires} ({w.scope()}; approved by {w.approved_by}):"
+                f" no longer applies, {use.matched} finding{'s' if use.matched != 1 else ''} not waived"
+            )
+        for w in report.waivers.stale:
+            lines.append(f"warning: {w.location}: stale waiver ({w.scope()}): matches no finding")
+    if report.baseline is not None:
+        b = report.baseline
+        lines.append(
+            f"baseline {b.file}: {b.suppressed} findings suppressed, {b.fixed} of {b.fingerprints} fixed or not seen"
+        )
+    if report.waivers is not None:
+        v = report.waivers
+        lines.append(
+            f"waivers {v.file}: {v.waived} findings waived · {len(v.expired)} expired, {len(v.stale)} stale"
+            f" of {v.total} waivers (as of {v.today})"
+        )
     return lines
 
 
@@ -56,5 +93,11 @@ def render(report: Report, out: TextIO) -> None:
         f"{s.interactions} interactions audited, {s.clean} clean · {s.findings} findings ({counts})"
         f" · {s.errors} input errors\n"
     )
+    for line in _gate_lines(report):
+        out.write(line + "\n")
     failing = len(report.failing())
-    out.write(f"fail-on {report.fail_on.value}: {failing} finding{'s' if failing != 1 else ''} at or above it\n")
+    new = "new " if report.baseline is not None or report.waivers is not None else ""
+    allowed = f" (--max-findings {report.max_findings})" if report.max_findings is not None else ""
+    out.write(
+        f"fail-on {report.fail_on.value}: {failing} {new}finding{'s' if failing != 1 else ''} at or above it{allowed}\n"
+    )

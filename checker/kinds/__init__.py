@@ -128,6 +128,7 @@ def _registry() -> dict[str, type[CheckKind]]:
         interval,
         promise,
         required_phrases,
+        scorecard,
         sequence,
         survey_gap,
         threshold,
@@ -143,6 +144,7 @@ def _registry() -> dict[str, type[CheckKind]]:
         checklist.Checklist,
         survey_gap.SurveyGap,
         condition.ConditionKind,
+        scorecard.ScorecardKind,
     ]
     return {kind.name: kind for kind in kinds}
 

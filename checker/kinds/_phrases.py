@@ -11,6 +11,7 @@ from ..text import PhraseError, PhraseMatcher, load_phrase_file
 from . import CompileContext, CompileError
 
 SPEAKERS = ("agent", "customer", "system")
+SPEAKER_NAMES_ZH = {"agent": "坐席", "customer": "客户", "system": "系统"}
 
 PHRASES_SCHEMA: Mapping[str, Any] = {
     "type": "array",
@@ -63,7 +64,16 @@ def compile_matcher(
 
 
 def matcher_from(params: Mapping[str, Any], context: CompileContext) -> PhraseMatcher:
-    return compile_matcher(collect_phrases(params, context), ["phrases"], context)
+    phrases = collect_phrases(params, context)
+    inline = list(params.get("phrases", ()))
+    try:
+        return compile_matcher(phrases, ["phrases"], context)
+    except CompileError as err:
+        # Point at the offending phrase itself when it was written inline in the rule.
+        culprit = next((i for i, p in enumerate(inline) if str(err).startswith(f'phrase "{p}"')), None)
+        if culprit is None:
+            raise
+        raise CompileError(["phrases", culprit], str(err)) from None
 
 
 def speakers_from(params: Mapping[str, Any], default: Sequence[str] = ("agent",)) -> frozenset[str]:

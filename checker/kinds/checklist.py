@@ -45,6 +45,8 @@ class ChecklistCheck:
         return out
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            return "检查项须为“是”（null 表示不适用）：" + "、".join(self.items)
         return "checklist items must be true (null = not applicable): " + ", ".join(self.items)
 
 

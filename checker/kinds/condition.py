@@ -118,6 +118,9 @@ class ConditionCheck:
 
     def describe(self, lang: str) -> str:
         words = [_clause_words(c) for c in self.clauses]
+        if lang == "zh":
+            joiner = " 且 " if self.mode == "all" else " 或 "
+            return "满足以下条件即违规：" + joiner.join(words)
         joiner = " and " if self.mode == "all" else " or "
         return "violated when " + joiner.join(words)
 

@@ -38,6 +38,7 @@ from ..model import Evidence, Interaction
 from ..text import CONTEXT_KINDS, PhraseHit, PhraseMatcher, hit_context
 from . import CompileContext, Condition, Measurement
 from ._phrases import (
+    SPEAKER_NAMES_ZH,
     PHRASE_FILES_SCHEMA,
     PHRASES_SCHEMA,
     SPEAKERS_SCHEMA,
@@ -46,6 +47,9 @@ from ._phrases import (
     quote,
     speakers_from,
 )
+
+
+CONTEXT_NAMES_ZH = {"question": "提问", "conditional": "假设", "description": "描述", "restatement": "复述客户问题"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,10 @@ class ForbiddenPhrasesCheck:
         return out
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            who_zh = "、".join(SPEAKER_NAMES_ZH[s] for s in sorted(self.speakers))
+            skip_zh = "；以下语境不计：" + "、".join(CONTEXT_NAMES_ZH[c] for c in sorted(self.ignore)) if self.ignore else ""
+            return f"{who_zh}的发言不得使用 {len(self.matcher.phrases)} 条禁用语中的任何一条{skip_zh}"
         who = ", ".join(sorted(self.speakers))
         skip = f"; not counted in a {', '.join(sorted(self.ignore))}" if self.ignore else ""
         return f"{who} utterances must not say any of {len(self.matcher.phrases)} forbidden phrases{skip}"

@@ -47,12 +47,21 @@ _POINT = {
 }
 
 
-def _point_words(point: Mapping[str, str] | str) -> str:
+_EVENTS_ZH = {"utterance": "发言", "ring": "响铃", "answer": "接听", "hold": "保留", "transfer": "转接",
+              "promise": "承诺", "fulfilled": "兑现", "end": "结束"}
+_SPEAKERS_ZH = {"agent": "坐席", "customer": "客户", "system": "系统"}
+
+
+def _point_words(point: Mapping[str, str] | str) -> Localised:
     if point == "start":
-        return "the start"
+        return Localised("the start", "开始")
     assert isinstance(point, Mapping)
+    which = point.get("which", "first")
     who = f" by {point['speaker']}" if "speaker" in point else ""
-    return f"the {point.get('which', 'first')} {point['event']}{who}"
+    who_zh = _SPEAKERS_ZH.get(point.get("speaker", ""), "")
+    what_zh = _EVENTS_ZH.get(point["event"], point["event"])
+    which_zh = "第一次" if which == "first" else "最后一次"
+    return Localised(f"the {which} {point['event']}{who}", f"{who_zh}{which_zh}{what_zh}")
 
 
 def _human(seconds: float) -> Localised:
@@ -109,8 +118,11 @@ class IntervalCheck:
         return [Measurement(0, elapsed, evidence, fields)]
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            start, end = _point_words(self.start_point).zh, _point_words(self.end_point).zh
+            return f"从{start}到{end}不得超过{format_duration_zh(self.condition.limit)}"
         return (
-            f"from {_point_words(self.start_point)} to {_point_words(self.end_point)} must take "
+            f"from {_point_words(self.start_point).en} to {_point_words(self.end_point).en} must take "
             f"at most {format_duration(self.condition.limit)}"
         )
 

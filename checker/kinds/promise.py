@@ -76,6 +76,9 @@ class PromiseCheck:
         return out
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            grace_zh = f"（宽限{format_duration_zh(self.condition.limit)}）" if self.condition.limit else ""
+            return f"每项承诺都须在期限前兑现{grace_zh}"
         grace = f" (grace {format_duration(self.condition.limit)})" if self.condition.limit else ""
         return f"every promise must be fulfilled by its due time{grace}"
 

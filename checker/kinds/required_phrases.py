@@ -34,10 +34,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..model import Event, Evidence, Interaction
+from ..model import Event, Evidence, Interaction, Localised
 from ..text import PhraseMatcher
 from . import CompileContext, Condition, Measurement
-from ._phrases import PHRASE_FILES_SCHEMA, PHRASES_SCHEMA, SPEAKERS_SCHEMA, matcher_from, quote, speakers_from
+from ._phrases import SPEAKER_NAMES_ZH, PHRASE_FILES_SCHEMA, PHRASES_SCHEMA, SPEAKERS_SCHEMA, matcher_from, quote, speakers_from
 
 SCOPE_SCHEMA: Mapping[str, Any] = {
     "oneOf": [
@@ -111,19 +111,22 @@ class RequiredPhrasesCheck:
                 out.append(Measurement(event.index, 1.0 if ok else 0.0, evidence, fields))
         return out
 
-    def _scope_words(self) -> str:
+    def _scope_words(self) -> Localised:
         scope = self.scope
         if isinstance(scope, Mapping):
             if "first" in scope:
-                return f"the first {scope['first']} utterance(s)"
+                return Localised(f"the first {scope['first']} utterance(s)", f"前{scope['first']}句话")
             if "last" in scope:
-                return f"the last {scope['last']} utterance(s)"
-            return f"the utterance before each {scope['before']}"
-        return "the whole interaction"
+                return Localised(f"the last {scope['last']} utterance(s)", f"最后{scope['last']}句话")
+            return Localised(f"the utterance before each {scope['before']}", f"每次{scope['before']}前的那句话")
+        return Localised("the whole interaction", "整个对话")
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            who_zh = "、".join(SPEAKER_NAMES_ZH[s] for s in sorted(self.speakers))
+            return f"{who_zh}在{self._scope_words().zh}中须说出 {len(self.matcher.phrases)} 条规定用语之一"
         who = ", ".join(sorted(self.speakers))
-        return f"in {self._scope_words()} of {who}, one of {len(self.matcher.phrases)} phrases must be said"
+        return f"in {self._scope_words().en} of {who}, one of {len(self.matcher.phrases)} phrases must be said"
 
 
 class RequiredPhrases:

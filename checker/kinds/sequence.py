@@ -99,6 +99,8 @@ class SequenceCheck:
         return [Measurement(0, float(found), evidence, fields)]
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            return "须按此顺序：" + " → ".join(s.name for s in self.steps)
         return "in this order: " + " → ".join(s.name for s in self.steps)
 
 

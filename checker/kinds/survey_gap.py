@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..model import DIMENSIONS, Dimension, Interaction
+from ..model import DIMENSION_NAMES_ZH, DIMENSIONS, Dimension, Interaction, Localised
 from . import CompileContext, Condition, Measurement
 
 
@@ -44,11 +44,15 @@ class SurveyGapCheck:
                 continue
             expected, perceived = survey.expected[name], survey.perceived[name]
             gap = float(expected) - float(perceived)
-            fields = {"dimension": name, "expected": f"{expected:g}", "perceived": f"{perceived:g}", "gap": f"{gap:g}"}
+            fields = {"dimension": Localised(name, DIMENSION_NAMES_ZH[name]), "expected": f"{expected:g}", "perceived": f"{perceived:g}", "gap": f"{gap:g}"}
             out.append(Measurement(position, gap, fields=fields, dimension=Dimension(name)))
         return out
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            tolerance_zh = f"超过{self.condition.limit:g}分" if self.condition.limit else ""
+            names = "、".join(DIMENSION_NAMES_ZH[d] for d in self.dimensions)
+            return f"以下维度的感知得分不得低于期望{tolerance_zh}：{names}"
         tolerance = f" by more than {self.condition.limit:g}" if self.condition.limit else ""
         return f"perceived score must not fall below expected{tolerance} on: " + ", ".join(self.dimensions)
 

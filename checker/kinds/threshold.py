@@ -133,9 +133,22 @@ class ThresholdCheck:
         return [Measurement(subject=0, value=value, fields=fields)]
 
     def describe(self, lang: str) -> str:
+        if lang == "zh":
+            names_zh = "，否则".join(_source_text_zh(s) for s in self.sources)
+            bound_zh = "不得超过" if self.condition.op == ">" else "不得少于"
+            return f"{names_zh}{bound_zh}{self.condition.limit:g}"
         names = " else ".join(_source_text(s) for s in self.sources)
         bound = "at most" if self.condition.op == ">" else "at least"
         return f"{names} must be {bound} {self.condition.limit:g}"
+
+
+def _source_text_zh(source: Mapping[str, str]) -> str:
+    if "metric" in source:
+        return f"指标 {source['metric']}"
+    if "count" in source:
+        before = f"（在第一个 {source['before']} 之前）" if "before" in source else ""
+        return f"{source['count']} 事件的次数{before}"
+    return f"{source['sum']} 事件的 {source['field']} 总和"
 
 
 def _source_text(source: Mapping[str, str]) -> str:

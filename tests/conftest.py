@@ -1,0 +1,77 @@
+"""Shared fixtures of the core suite: where the shipped data is, a CLI runner, the built-in rules.
+
+Everything here is read-only: no fixture writes into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from svccheck.rules import Rule, load_rules
+from svccheck.standards import load_standards
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+INVALID = EXAMPLES / "invalid"
+BUILTIN_RULES = REPO / "rules"
+CASES = Path(__file__).resolve().parent / "cases"
+DATA = Path(__file__).resolve().parent / "data"
+#: Real helpdesk dialogues kept outside the project (`../shared/data` beside the clone).
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """The outcome of one `svccheck` invocation: exit code and the two streams, separately."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def _invoke(args: Sequence[str | Path], env: dict[str, str | None] | None = None) -> CliRun:
+    from svccheck.cli import main  # imported here: tests of the core must not need the CLI
+
+    result: Result = CliRunner().invoke(main, [str(a) for a in args], env=env)
+    # SystemExit is how click reports an exit code; anything else escaped a handler (a traceback).
+    escaped = None if isinstance(result.exception, SystemExit) else result.exception
+    return CliRun(result.exit_code, result.stdout, result.stderr, escaped)
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., CliRun]:
+    """`run_cli("audit", path, "--format", "json")`: run the CLI in-process (LANG unset: en)."""
+
+    def run(*args: str | Path, env: dict[str, str | None] | None = None) -> CliRun:
+        outcome = _invoke(args, {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C", **(env or {})})
+        assert outcome.exception is None, f"uncaught {outcome.exception!r}"
+        return outcome
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def builtin_rules() -> list[Rule]:
+    """The shipped rule set, loaded and compiled once (with the standards catalogue)."""
+    return load_rules([], load_standards())
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture
+def invalid_dir() -> Path:
+    return INVALID

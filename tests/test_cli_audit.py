@@ -1,0 +1,425 @@
+"""`svccheck audit`: exit codes and their precedence, --fail-on, the reports, and bad input.
+
+Exit codes: 0 nothing at or above --fail-on (default major); 1 findings at or above it; 2 rule,
+configuration or usage error (nothing audited); 3 input error (valid interactions still audited
+and reported). 3 wins over 1, and 2 over both. No bad input ever ends in a traceback.
+
+Every test runs in an empty working directory (no svccheck.yaml is picked up) on absolute paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, SHARED_DATA, CliRun
+from svccheck.kinds import KINDS
+
+Run = Callable[..., CliRun]
+
+MAJOR_VISIT = {"id": "a", "channel": "visit", "site": "s1", "agent": "A-1", "metrics": {"checkout_seconds": 312, "first_dish_minutes": 14}}
+CLEAN_VISIT = {"id": "c", "channel": "visit", "metrics": {"checkout_seconds": 100}}
+# A call whose only fault is the missing greeting (phone.greeting is minor).
+MINOR_CALL = {
+    "id": "m",
+    "channel": "phone",
+    "events": [{"type": "utterance", "speaker": "agent", "text": "喂？请讲。"}, {"type": "utterance", "speaker": "agent", "text": "好的，谢谢，再见。"}],
+}
+REFUSING_CALL = {
+    "id": "d",
+    "channel": "phone",
+    "site": "s1",
+    "events": [
+        {"type": "utterance", "at": 3, "speaker": "agent", "text": "您好，请问有什么可以帮您？"},
+        {"type": "utterance", "at": 9, "speaker": "agent", "text": "这个我不知道。谢谢，再见。"},
+    ],
+}
+BAD_RULE = """\
+id: house.broken
+title: Broken
+standard: hotel.answer-phone-three-rings
+severity: major
+dimension: responsiveness
+gap: delivery
+check: {kind: thresold, value: {metric: rings}, max: 3}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _empty_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+
+def _json_file(path: Path, *records: Any) -> Path:
+    """A JSON array with record i on line i + 2, column 1."""
+    path.write_text("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n", encoding="utf-8")
+    return path
+
+
+def _jsonl_file(path: Path, *lines: str | bytes) -> Path:
+    path.write_bytes(b"".join((line if isinstance(line, bytes) else line.encode()) + b"\n" for line in lines))
+    return path
+
+
+def _rules_dir(path: Path, text: str) -> Path:
+    path.mkdir()
+    (path / "rule.yaml").write_text(text, encoding="utf-8")
+    return path
+
+
+# --- exit codes -------------------------------------------------------------------------------------
+
+
+def test_exit_0_and_the_summary_when_everything_is_clean(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("audit", _json_file(tmp_path / "in.json", CLEAN_VISIT))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "1 interactions audited, 1 clean · 0 findings (none) · 0 input errors\n"
+        "fail-on major: 0 findings at or above it\n"
+    )
+
+
+def test_exit_1_for_a_major_finding(run_cli: Run, tmp_path: Path) -> None:
+    assert run_cli("audit", _json_file(tmp_path / "in.json", MAJOR_VISIT, CLEAN_VISIT)).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "minor_only", "major"),
+    [(None, 0, 1), ("critical", 0, 0), ("major", 0, 1), ("minor", 1, 1), ("info", 1, 1)],
+)
+def test_fail_on_sets_the_severity_that_fails(
+    run_cli: Run, tmp_path: Path, fail_on: str | None, minor_only: int, major: int
+) -> None:
+    option = ["--fail-on", fail_on] if fail_on else []
+    minor_file = _json_file(tmp_path / "minor.json", MINOR_CALL)
+    major_file = _json_file(tmp_path / "major.json", MAJOR_VISIT)
+    minor_result = run_cli("audit", minor_file, *option, "--format", "json")
+    assert [f["severity"] for f in minor_result.json()["findings"]] == ["minor"]
+    assert minor_result.exit_code == minor_only
+    assert run_cli("audit", major_file, *option).exit_code == major
+
+
+def test_exit_3_for_an_input_error_and_the_valid_interactions_are_still_reported(run_cli: Run, tmp_path: Path) -> None:
+    good = _json_file(tmp_path / "good.json", CLEAN_VISIT)
+    result = run_cli("audit", good, tmp_path / "missing.json", "--format", "json")
+    assert result.exit_code == 3
+    report = result.json()
+    assert report["errors"] == [{"file": str(tmp_path / "missing.json"), "line": None, "message": "no such file or directory"}]
+    assert (report["summary"]["interactions"], report["summary"]["clean"]) == (1, 1)
+
+
+def test_exit_3_wins_over_exit_1(run_cli: Run, tmp_path: Path) -> None:
+    path = _jsonl_file(tmp_path / "in.jsonl", json.dumps(MAJOR_VISIT), '{"id": "broken"}')
+    result = run_cli("audit", path, "--format", "json")
+    assert result.exit_code == 3
+    report = result.json()
+    assert [f["rule"] for f in report["findings"]] == ["promise.checkout-three-minutes", "promise.first-dish-ten-minutes"]
+    assert report["errors"] == [
+        {"file": str(path), "line": 2, "interaction": "broken", "message": "'channel' is a required property"}
+    ]
+
+
+def test_exit_2_wins_over_both_and_nothing_is_audited(run_cli: Run, tmp_path: Path) -> None:
+    rules = _rules_dir(tmp_path / "rules", BAD_RULE)
+    path = _jsonl_file(tmp_path / "in.jsonl", json.dumps(MAJOR_VISIT), '{"id": "broken"}')
+    result = run_cli("audit", path, "--rules", rules)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1].startswith("svccheck: error: 1 problem(s) in rule files")
+
+
+def test_a_data_problem_in_a_measured_interaction_is_exit_3_naming_interaction_and_rule(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    path = _json_file(tmp_path / "in.json", {"id": "x1", "channel": "phone", "metrics": {"rings": "5"}})
+    result = run_cli("audit", path)
+    assert result.exit_code == 3
+    assert result.stdout == (
+        "input errors (1):\n"
+        f"  {path}:2:1: interaction x1: rule phone.answer-within-three-rings: metric 'rings' is '5', not a number\n"
+        "\n"
+        "1 interactions audited, 0 clean · 0 findings (none) · 1 input errors\n"
+        "fail-on major: 0 findings at or above it\n"
+    )
+    (error,) = run_cli("audit", path, "--format", "json").json()["errors"]
+    assert error == {
+        "file": str(path),
+        "line": 2,
+        "interaction": "x1",
+        "rule": "phone.answer-within-three-rings",
+        "message": "metric 'rings' is '5', not a number",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "stderr_ends"),
+    [
+        ([], "Error: Missing argument 'PATHS...'."),
+        (["--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of"),
+        (["--fail-on", "bad"], "Error: Invalid value for '--fail-on': 'bad' is not one of"),
+        (["--format", "json", "--output", "a", "--output", "b"], "svccheck: error: more --output options than --format options"),
+        (["--format", "json", "--format", "text"], "svccheck: error: only one --format can go to standard output; give the others an --output"),
+    ],
+)
+def test_usage_errors_are_exit_2(run_cli: Run, tmp_path: Path, args: list[str], stderr_ends: str) -> None:
+    paths = [_json_file(tmp_path / "in.json", MAJOR_VISIT)] if args else []
+    result = run_cli("audit", *paths, *args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert stderr_ends in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- reports ------------------------------------------------------------------------------------------
+
+
+def test_json_report_shape_and_summary_counts(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, MINOR_CALL, CLEAN_VISIT, REFUSING_CALL)
+    result = run_cli("audit", path, "--format", "json")
+    assert result.exit_code == 1
+    report = result.json()
+    assert {"findings", "errors", "summary"} <= set(report)
+    assert [(f["interaction"], f["rule"]) for f in report["findings"]] == [
+        ("a", "promise.checkout-three-minutes"),
+        ("a", "promise.first-dish-ten-minutes"),
+        ("m", "phone.greeting"),
+        ("d", "speech.forbidden-phrases"),
+    ]
+    refusal = report["findings"][3]
+    assert {k: refusal[k] for k in ("rule", "interaction", "severity", "dimension", "gap", "message", "evidence", "site")} == {
+        "rule": "speech.forbidden-phrases",
+        "interaction": "d",
+        "severity": "major",
+        "dimension": "empathy",
+        "gap": "delivery",
+        "message": "said a forbidden phrase: 不知道",
+        "evidence": {"event": 1, "at": 9, "text": "这个我不知道。谢谢，再见。"},
+        "site": "s1",
+    }
+    assert "agent" not in refusal and report["findings"][0]["agent"] == "A-1"
+    summary = report["summary"]
+    assert {k: summary[k] for k in ("interactions", "clean", "findings", "errors")} == {
+        "interactions": 4,
+        "clean": 1,
+        "findings": 4,
+        "errors": 0,
+    }
+    assert summary["by_severity"] == {"major": 3, "minor": 1}
+    assert summary["by_rule"] == {
+        "phone.greeting": 1,
+        "promise.checkout-three-minutes": 1,
+        "promise.first-dish-ten-minutes": 1,
+        "speech.forbidden-phrases": 1,
+    }
+    assert summary["by_gap"] == {"delivery": 2, "communication": 2}
+    assert summary["by_dimension"] == {"reliability": 2, "assurance": 1, "empathy": 1}
+    assert summary["by_site"] == {"(none)": 1, "s1": 3}
+
+
+def test_text_report_groups_findings_by_interaction(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, CLEAN_VISIT, REFUSING_CALL)
+    result = run_cli("audit", path)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"a · s1 · agent A-1 ({path}:2:1)\n"
+        "  MAJOR    promise.checkout-three-minutes  check-out took 5 min 12 s; promised: within 3 min\n"
+        "  MAJOR    promise.first-dish-ten-minutes  first dish served after 14 min; promised: within 10 min\n"
+        "\n"
+        f"d · s1 ({path}:4:1)\n"
+        "  MAJOR    speech.forbidden-phrases        said a forbidden phrase: 不知道 [event 1, at 9]\n"
+        "                                           “这个我不知道。谢谢，再见。”\n"
+        "\n"
+        "3 interactions audited, 1 clean · 3 findings (major 3) · 0 input errors\n"
+        "fail-on major: 3 findings at or above it\n"
+    )
+
+
+def test_lang_zh_renders_messages_in_chinese(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
+    messages = [f["message"] for f in run_cli("audit", path, "--format", "json", "--lang", "zh").json()["findings"]]
+    assert messages == ["退房用时5分12秒；承诺：3分钟以内", "第一道菜14分钟后才上；承诺：10分钟以内"]
+    from_locale = run_cli("audit", path, "--format", "json", env={"LANG": "zh_CN.UTF-8"}).json()
+    assert [f["message"] for f in from_locale["findings"]] == messages
+
+
+def test_output_writes_the_report_to_a_file(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
+    to_stdout = run_cli("audit", path, "--format", "json")
+    to_file = run_cli("audit", path, "--format", "json", "--output", tmp_path / "report.json")
+    assert (to_file.exit_code, to_file.stdout) == (1, "")
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == to_stdout.stdout
+
+
+def test_several_formats_each_to_its_output(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
+    text = run_cli("audit", path).stdout
+    data = run_cli("audit", path, "--format", "json").stdout
+    both = run_cli("audit", path, "--format", "text", "--output", tmp_path / "r.txt", "--format", "json", "--output", tmp_path / "r.json")
+    assert (both.exit_code, both.stdout) == (1, "")
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8") == text
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == data
+    # The format without an --output goes to standard output.
+    mixed = run_cli("audit", path, "--format", "json", "--output", tmp_path / "m.json", "--format", "text")
+    assert mixed.stdout == text
+    assert (tmp_path / "m.json").read_text(encoding="utf-8") == data
+
+
+def test_an_unwritable_output_is_exit_2(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
+    result = run_cli("audit", path, "--format", "json", "--output", tmp_path / "no-dir" / "r.json")
+    assert result.exit_code == 2
+    assert result.stderr == f"svccheck: error: cannot write {tmp_path / 'no-dir' / 'r.json'}: No such file or directory\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_two_runs_are_byte_identical(run_cli: Run, fmt: str) -> None:
+    first = run_cli("audit", EXAMPLES, "--format", fmt)
+    second = run_cli("audit", EXAMPLES, "--format", fmt)
+    assert first.exit_code == second.exit_code == 3  # examples/invalid/ is part of the tree
+    assert first.stdout == second.stdout
+    assert first.stdout
+
+
+# --- bad input never ends in a traceback ------------------------------------------------------------
+
+PHONE_OK = '{"id": "ok", "channel": "phone"}'
+
+BAD_INPUTS: list[tuple[str, str, bytes | None, str]] = [
+    # (case, file name, content, the error line after "<file>")
+    ("malformed JSON", "bad.json", b'[{"id": "x", "channel": "phone",}]', ":1:33: invalid JSON: Expecting property name enclosed in double quotes"),
+    ("wrong field", "wf.jsonl", b'{"id": "x", "chanel": "phone"}', ":1: interaction x: 'channel' is a required property"),
+    ("empty file", "empty.json", b"", ":1:1: invalid JSON: Expecting value (the file is empty)"),
+    ("non-UTF-8 bytes", "latin.json", '[{"id": "x", "channel": "café"}]'.encode("latin-1"), ": not UTF-8 text"),
+    ("non-UTF-8 line", "latin.jsonl", '{"id": "x", "channel": "café"}'.encode("latin-1"), ":1: invalid JSON: not UTF-8 text"),
+    ("a JSON scalar", "scalar.json", b"42", ':1:1: expected an interaction, an array of them or {"interactions": [...]}'),
+    (
+        "duplicate ids",
+        "dup.json",
+        b'[{"id": "x", "channel": "phone"},\n {"id": "x", "channel": "phone"}]',
+        ":2:2: interaction x: duplicate id (first seen at {file}:1:2)",
+    ),
+    (
+        "events out of order",
+        "order.json",
+        b'{"id": "x", "channel": "phone", "events": [{"type": "ring", "at": 5}, {"type": "answer", "at": 2}]}',
+        ":1:1: interaction x: events[1] at 2 is earlier than events[0] at 5: events must be in time order",
+    ),
+    (
+        "mixed seconds and datetimes without started_at",
+        "mixed.json",
+        b'{"id": "x", "channel": "phone", "events": [{"type": "ring", "at": 0}, {"type": "answer", "at": "2026-03-02T10:00:00Z"}]}',
+        ":1:1: interaction x: events mix datetimes and seconds since the start, but there is no started_at",
+    ),
+    (
+        "an impossible date",
+        "date.json",
+        b'{"id": "x", "channel": "phone", "events": [{"type": "ring", "at": "2026-02-30T10:00:00+08:00"}]}',
+        ":1:1: interaction x: events[0].at: '2026-02-30T10:00:00+08:00' is not an ISO 8601 datetime",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "error"), [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_is_one_error_line_and_exit_3(run_cli: Run, tmp_path: Path, name: str, content: bytes, error: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run_cli("audit", path)
+    assert result.exit_code == 3
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "input errors (1):"
+    assert lines[1] == f"  {path}{error.replace('{file}', str(path))}"
+
+
+def test_a_time_without_offset_is_exit_3_naming_the_event(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "t.json", {"id": "x", "channel": "phone", "events": [{"type": "ring", "at": "2026-03-02T18:00:00"}]})
+    result = run_cli("audit", path)
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[1].startswith(f"  {path}:2:1: interaction x: events[0].at: '2026-03-02T18:00:00' ")
+
+
+def test_times_with_offsets_are_valid(run_cli: Run, tmp_path: Path) -> None:
+    record = {"id": "x", "channel": "delivery", "events": [
+        {"type": "promise", "at": "2026-03-02T09:00:00+08:00", "id": "p", "what": "sofa", "due": "2026-03-02T18:00:00+08:00"},
+        {"type": "fulfilled", "at": "2026-03-02T09:55:00Z", "promise": "p"},
+    ]}
+    assert run_cli("audit", _json_file(tmp_path / "t.json", record)).exit_code == 0
+
+
+@pytest.mark.parametrize("missing", ["nope.json", "nope-dir"])
+def test_a_missing_path(run_cli: Run, tmp_path: Path, missing: str) -> None:
+    result = run_cli("audit", tmp_path / missing)
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[:2] == ["input errors (1):", f"  {tmp_path / missing}: no such file or directory"]
+
+
+def test_a_directory_named_like_an_input(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "x.json").mkdir()
+    result = run_cli("audit", tmp_path / "x.json")
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[1] == f"  {tmp_path / 'x.json'}: directory has no .json or .jsonl files"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: chmod 000 does not stop root from reading")
+def test_an_unreadable_file(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "locked.json", CLEAN_VISIT)
+    path.chmod(0)
+    try:
+        result = run_cli("audit", path)
+    finally:
+        path.chmod(0o600)
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[1] == f"  {path}: cannot read: Permission denied"
+
+
+def test_bad_lines_do_not_hide_good_ones(run_cli: Run, tmp_path: Path) -> None:
+    path = _jsonl_file(tmp_path / "in.jsonl", json.dumps(MAJOR_VISIT), "{oops", b"\xff\xfe", json.dumps(CLEAN_VISIT))
+    report = run_cli("audit", path, "--format", "json").json()
+    assert [e["line"] for e in report["errors"]] == [2, 3]
+    assert (report["summary"]["interactions"], report["summary"]["clean"], report["summary"]["findings"]) == (2, 1, 2)
+
+
+# --- broken rule files given with --rules --------------------------------------------------------------
+
+BROKEN_RULES = [
+    ("unknown check kind", BAD_RULE, f"7:15: check.kind: unknown check kind 'thresold' (known kinds: {', '.join(sorted(KINDS))})"),
+    ("bad severity", BAD_RULE.replace("severity: major", "severity: urgent").replace("thresold", "threshold"),
+     "4:11: severity: 'urgent' is not one of: critical, major, minor, info"),
+    ("unparsable YAML", BAD_RULE.replace("max: 3}", "max: 3"), "8:1: yaml: expected ',' or '}', but got '<stream end>'"),
+    ("unbalanced phrase bracket", BAD_RULE.replace("{kind: thresold, value: {metric: rings}, max: 3}", "{kind: forbidden-phrases, phrases: [\"不(知道\"]}"),
+     "7:44: check.phrases[0]: phrase \"不(知道\": unbalanced '(' (no closing ')')"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), [c[1:] for c in BROKEN_RULES], ids=[c[0] for c in BROKEN_RULES])
+def test_a_broken_rule_file_is_exit_2_with_file_line_col(run_cli: Run, tmp_path: Path, text: str, problem: str) -> None:
+    rules = _rules_dir(tmp_path / "rules", text)
+    result = run_cli("audit", _json_file(tmp_path / "in.json", CLEAN_VISIT), "--rules", rules)
+    assert (result.exit_code, result.stdout) == (2, "")
+    first, last = result.stderr.splitlines()
+    assert first == f"{rules / 'rule.yaml'}:{problem}"
+    assert last.startswith("svccheck: error: 1 problem(s) in rule files")
+
+
+# --- real helpdesk dialogues (kept outside the project) ----------------------------------------------------
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "stc3-cn-test.jsonl").is_file(), reason=f"{SHARED_DATA}/stc3-cn-test.jsonl is not here (it lives beside the clone, never in it)")
+def test_real_helpdesk_dialogues_audit_without_input_errors(run_cli: Run) -> None:
+    result = run_cli("audit", SHARED_DATA / "stc3-cn-test.jsonl", "--format", "json")
+    assert result.exit_code in (0, 1)
+    report = result.json()
+    summary = report["summary"]
+    assert report["errors"] == [] and summary["errors"] == 0
+    assert summary["interactions"] == 390
+    assert 0 <= summary["clean"] <= summary["interactions"]
+    assert summary["findings"] == len(report["findings"])
+    for key in ("by_severity", "by_rule", "by_gap", "by_dimension", "by_site"):
+        assert sum(summary[key].values()) == summary["findings"], key
+    with_findings = {f["interaction"] for f in report["findings"]}
+    assert summary["clean"] == summary["interactions"] - len(with_findings)
