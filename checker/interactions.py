@@ -600,7 +600,16 @@ def _event(index: int, data: Mapping[str, Any], start: float | None) -> Event:
     if kind == "promise":
         resolve_time(data.get("due"), start, f"events[{index}].due")  # validate now, not mid-audit
     norm = normalise(data["text"]) if kind == "utterance" else ""
-    return Event(index=index, type=kind, at=at, at_raw=at_raw, data=data, norm_text=norm)
+    speaker = data.get("speaker")
+    return Event(
+        index=index,
+        type=kind,
+        at=at,
+        at_raw=at_raw,
+        data=data,
+        norm_text=norm,
+        speaker=speaker if type(speaker) is str else None,
+    )
 
 
 def _check_order(events: tuple[Event, ...]) -> None:

@@ -118,11 +118,8 @@ class Event:
     at_raw: str | float | None
     data: Mapping[str, Any]
     norm_text: str = ""
-
-    @property
-    def speaker(self) -> str | None:
-        value = self.data.get("speaker")
-        return value if isinstance(value, str) else None
+    # Read by every phrase rule for every utterance: stored once rather than looked up each time.
+    speaker: str | None = None
 
     @property
     def text(self) -> str:

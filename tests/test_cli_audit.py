@@ -81,7 +81,7 @@ def test_exit_0_and_the_summary_when_everything_is_clean(run_cli: Run, tmp_path:
     result = run_cli("audit", _json_file(tmp_path / "in.json", CLEAN_VISIT))
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
-        "1 interactions audited, 1 clean · 0 findings (none) · 0 input errors\n"
+        "1 interaction audited, 1 clean · 0 findings (none) · 0 input errors\n"
         "fail-on major: 0 findings at or above it\n"
     )
 
@@ -144,7 +144,7 @@ def test_a_data_problem_in_a_measured_interaction_is_exit_3_naming_interaction_a
         "input errors (1):\n"
         f"  {path}:2:1: interaction x1: rule phone.answer-within-three-rings: metric 'rings' is '5', not a number\n"
         "\n"
-        "1 interactions audited, 0 clean · 0 findings (none) · 1 input errors\n"
+        "1 interaction audited, 0 clean · 0 findings (none) · 1 input error\n"
         "fail-on major: 0 findings at or above it\n"
     )
     (error,) = run_cli("audit", path, "--format", "json").json()["errors"]

