@@ -179,6 +179,24 @@ class Evidence:
     at: str | float | None = None
     text: str | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        """The fields that are known, in a fixed order (for machine-readable reports)."""
+        out: dict[str, Any] = {}
+        if self.event is not None:
+            out["event"] = self.event
+        if self.at is not None:
+            out["at"] = self.at
+        if self.text is not None:
+            out["text"] = self.text
+        return out
+
+    def pointer(self) -> str:
+        """`" [event 3, at 9]"` for people; empty when no event is at fault."""
+        if self.event is None:
+            return ""
+        at = f", at {self.at}" if self.at is not None else ""
+        return f" [event {self.event}{at}]"
+
 
 class Status(enum.Enum):
     """What a finding means for the gate: only `new` findings can fail a run.

@@ -20,13 +20,7 @@ from ..model import BaselineStats, Finding, InputProblem, Report, Waiver, Waiver
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    evidence: dict[str, Any] = {}
-    if finding.evidence.event is not None:
-        evidence["event"] = finding.evidence.event
-    if finding.evidence.at is not None:
-        evidence["at"] = finding.evidence.at
-    if finding.evidence.text is not None:
-        evidence["text"] = finding.evidence.text
+    evidence = finding.evidence.as_dict()
     out: dict[str, Any] = {
         "rule": finding.rule,
         "interaction": finding.interaction,

@@ -43,10 +43,7 @@ def _clean(text: str) -> str:
 
 
 def _finding_text(finding: Finding) -> str:
-    where = ""
-    if finding.evidence.event is not None:
-        at = f", at {finding.evidence.at}" if finding.evidence.at is not None else ""
-        where = f" [event {finding.evidence.event}{at}]"
+    where = finding.evidence.pointer()
     status = "" if finding.status is Status.NEW else f" ({finding.status.value})"
     lines = [f"{finding.severity.value.upper()} {finding.message}{where}{status}"]
     if finding.evidence.text:

@@ -98,14 +98,7 @@ def _logical_name(finding: Finding) -> str:
 
 
 def _evidence(finding: Finding) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if finding.evidence.event is not None:
-        out["event"] = finding.evidence.event
-    if finding.evidence.at is not None:
-        out["at"] = finding.evidence.at
-    if finding.evidence.text is not None:
-        out["text"] = finding.evidence.text
-    return out
+    return finding.evidence.as_dict()
 
 
 def _result(finding: Finding, rule_index: dict[str, int], with_baseline: bool) -> dict[str, Any]:

@@ -33,10 +33,7 @@ def _header(finding: Finding) -> str:
 
 
 def _line(finding: Finding, width: int) -> list[str]:
-    where = ""
-    if finding.evidence.event is not None:
-        at = f", at {finding.evidence.at}" if finding.evidence.at is not None else ""
-        where = f" [event {finding.evidence.event}{at}]"
+    where = finding.evidence.pointer()
     mark = "" if finding.status is Status.NEW else f" ({finding.status.value})"
     lines = [f"  {finding.severity.value.upper():<8} {finding.rule:<{width}}  {finding.message}{where}{mark}"]
     if finding.evidence.text:
