@@ -154,13 +154,14 @@ class Auditor:
         return outcome
 
     def _finding(self, rule: Rule, interaction: Interaction, measurement: Measurement) -> Finding:
+        measured = measurement.template_fields()
         fields = {
             "rule": rule.id,
             "interaction": interaction.id,
             "site": interaction.site or "",
             "agent": interaction.agent or "",
             "channel": interaction.channel,
-            **measurement.fields,
+            **measured,
         }
         dimension = measurement.dimension or rule.dimension
         assert dimension is not None  # rules without a dimension have kinds that give one
@@ -177,7 +178,7 @@ class Auditor:
             site=interaction.site,
             agent=interaction.agent,
             standard=rule.standard,
-            fingerprint=fingerprint(rule.id, interaction.id, measurement.evidence, measurement.fields),
+            fingerprint=fingerprint(rule.id, interaction.id, measurement.evidence, measured),
         )
 
     def outcomes(self, items: Iterable[Item]) -> Iterator[Outcome | InputProblem]:

@@ -161,11 +161,10 @@ class Interaction:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def utterances(self, speakers: frozenset[str] | None = None) -> list[Event]:
-        return [
-            e
-            for e in self.events
-            if e.type == "utterance" and (speakers is None or e.speaker in speakers)
-        ]
+        if speakers is None:
+            return [e for e in self.events if e.type == "utterance"]
+        # The speaker test comes first: it rules out most events (rings, holds...) cheaply.
+        return [e for e in self.events if e.speaker in speakers and e.type == "utterance"]
 
 
 # --- rules and findings ---------------------------------------------------------------------------

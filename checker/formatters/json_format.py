@@ -108,6 +108,13 @@ def report_dict(report: Report) -> dict[str, Any]:
 def render(report: Report, out: TextIO) -> None:
     # orjson writes the same text as json.dump(indent=2, ensure_ascii=False) (keys in insertion
     # order, UTF-8 unescaped), about 10x faster: the standard library falls back to its pure-Python
-    # encoder whenever `indent` is set.
-    out.write(orjson.dumps(report_dict(report), option=orjson.OPT_INDENT_2).decode("utf-8"))
-    out.write("\n")
+    # encoder whenever `indent` is set. Its UTF-8 bytes go straight to the underlying binary
+    # stream when there is one, so a large report is not held twice (bytes and str).
+    data = orjson.dumps(report_dict(report), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(data.decode("utf-8"))
+        return
+    out.flush()
+    binary.write(data)
+    binary.flush()

@@ -17,7 +17,7 @@ The registry below is a plain static mapping: an unknown kind is an error, never
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
@@ -53,13 +53,20 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Measurement:
-    """One measured subject. `fields` fill the rule's message template."""
+    """One measured subject. `fields` fill the rule's message template.
+
+    Most measurements do not violate anything, so a kind may pass `fields` as a function that
+    builds them: it is called only for the measurements that become findings.
+    """
 
     subject: int
     value: float
     evidence: Evidence = Evidence()
-    fields: Mapping[str, Any] = field(default_factory=dict)
+    fields: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = field(default_factory=dict)
     dimension: Dimension | None = None  # only kinds whose findings carry their own dimension
+
+    def template_fields(self) -> Mapping[str, Any]:
+        return self.fields() if callable(self.fields) else self.fields
 
 
 class MeasureError(ValueError):

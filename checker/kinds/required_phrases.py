@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from ..model import Event, Evidence, Interaction, Localised
@@ -95,7 +96,7 @@ class RequiredPhrasesCheck:
         else:
             window, pointer = said, None
         found = next((e for e in window if self._says(e)), None)
-        fields = {"scope": self._scope_words(), "n": str(len(window)), "event": ""}
+        fields = partial(self._fields, str(len(window)), "")
         return [Measurement(0, 1.0 if found else 0.0, _evidence(found or pointer), fields)]
 
     def _before(self, interaction: Interaction, event_type: str) -> list[Measurement]:
@@ -107,9 +108,12 @@ class RequiredPhrasesCheck:
             elif event.type == event_type:
                 ok = last_said is not None and self._says(last_said)
                 evidence = Evidence(event.index, event.at_raw, quote(last_said.text) if last_said else None)
-                fields = {"scope": self._scope_words(), "n": "1", "event": event_type}
+                fields = partial(self._fields, "1", event_type)
                 out.append(Measurement(event.index, 1.0 if ok else 0.0, evidence, fields))
         return out
+
+    def _fields(self, n: str, event: str) -> Mapping[str, Any]:
+        return {"scope": self._scope_words(), "n": n, "event": event}
 
     def _scope_words(self) -> Localised:
         scope = self.scope

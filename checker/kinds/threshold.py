@@ -120,8 +120,11 @@ class ThresholdCheck:
         if found is None:
             return []
         value, source = found
+        return [Measurement(subject=0, value=value, fields=lambda: self._fields(value, source))]
+
+    def _fields(self, value: float, source: str) -> Mapping[str, Any]:
         limit = self.condition.limit
-        fields = {
+        return {
             "value": f"{value:g}",
             "limit": f"{limit:g}",
             "max": f"{limit:g}",
@@ -130,7 +133,6 @@ class ThresholdCheck:
             "limit_human": Localised(human(limit, self.unit, "en"), human(limit, self.unit, "zh")),
             "source": source,
         }
-        return [Measurement(subject=0, value=value, fields=fields)]
 
     def describe(self, lang: str) -> str:
         if lang == "zh":
