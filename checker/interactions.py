@@ -161,19 +161,28 @@ def _records(path: Path, decode: bool = True) -> Iterator[tuple[SourceLocation, 
 
 def _jsonl_records(path: Path, name: str, decode: bool = True) -> Iterator[tuple[SourceLocation, Any]]:
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            if not line.strip():
-                continue
-            location = SourceLocation(name, number)
-            if not decode:
-                yield location, RawLine(line)
-                continue
-            try:
-                yield location, orjson.loads(line)
-            except _DecodeError as err:
-                yield location, InputProblem(location, f"invalid JSON: {_decode_reason(err, line)}")
+        yield from jsonl_lines(handle, name, 1, decode)
+
+
+def jsonl_lines(
+    lines: Iterable[bytes], name: str, first: int = 1, decode: bool = True
+) -> Iterator[tuple[SourceLocation, Any]]:
+    """The records of JSON Lines `lines` (each with its b"\\n", as iterating a binary file gives
+    them) of the file `name`, the first being line `first`: what `_jsonl_records` yields for
+    them. `svccheck.parallel` hands workers whole blocks of a file this way."""
+    for number, line in enumerate(lines, start=first):
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if not line.strip():
+            continue
+        location = SourceLocation(name, number)
+        if not decode:
+            yield location, RawLine(line)
+            continue
+        try:
+            yield location, orjson.loads(line)
+        except _DecodeError as err:
+            yield location, InputProblem(location, f"invalid JSON: {_decode_reason(err, line)}")
 
 
 def _decode_reason(err: Exception, line: bytes) -> str:
@@ -601,15 +610,9 @@ def _event(index: int, data: Mapping[str, Any], start: float | None) -> Event:
         resolve_time(data.get("due"), start, f"events[{index}].due")  # validate now, not mid-audit
     norm = normalise(data["text"]) if kind == "utterance" else ""
     speaker = data.get("speaker")
-    return Event(
-        index=index,
-        type=kind,
-        at=at,
-        at_raw=at_raw,
-        data=data,
-        norm_text=norm,
-        speaker=speaker if type(speaker) is str else None,
-    )
+    # Positional: half the cost of keywords for a named tuple (index, type, at, at_raw, data,
+    # norm_text, speaker).
+    return Event(index, kind, at, at_raw, data, norm, speaker if type(speaker) is str else None)
 
 
 def _check_order(events: tuple[Event, ...]) -> None:

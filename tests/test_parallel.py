@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import io
+import pickle
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from svccheck import parallel
-from svccheck.audit import Outcome, audit_paths
+from svccheck.audit import Auditor, Outcome, audit_paths
 from svccheck.cli import main
 from svccheck.formatters import json_format
-from svccheck.interactions import SeenIds
-from svccheck.model import InputProblem, SourceLocation
+from svccheck.interactions import SeenIds, decode_record, input_records
+from svccheck.model import InputProblem, SourceLocation, Status
 from svccheck.rules import load_rules
 from svccheck.standards import load_standards
 
@@ -132,3 +134,76 @@ def test_a_worker_that_dies_is_a_one_line_error_not_a_hang(mixed: Path, monkeypa
     assert err.strip().splitlines()[-1] == (
         "svccheck: error: a worker process died while auditing; run again with --jobs 1"
     )
+
+
+
+def _tricky_jsonl(path: Path) -> Path:
+    """JSON Lines with a BOM, blank and whitespace-only lines, a CR inside a line, invalid JSON,
+    invalid UTF-8, a line longer than a 1 KiB block, and no newline after the last line."""
+    long_text = "很长的一句话。" * 200  # about 4 KiB of UTF-8
+    lines = [
+        b'\xef\xbb\xbf{"id": "a", "channel": "phone"}\n',
+        b"\n",
+        b"   \t\n",
+        b'{"id": "b",\r"channel": "chat"}\r\n',
+        b'{"id": "c", "channel": \n',
+        b'{"id": "\xff"}\n',
+        ('{"id": "d", "channel": "chat", "events": [{"type": "utterance", "speaker": "agent", "text": "%s"}]}\n'
+         % long_text).encode(),
+        b'{"id": "e", "channel": "phone"}',
+    ]
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+@pytest.mark.parametrize("size", [1, 2, 256])
+def test_blocks_give_exactly_the_records_of_input_records(tmp_path: Path, size: int) -> None:
+    path = _tricky_jsonl(tmp_path / "tricky.jsonl")
+    paths = [path, tmp_path / "missing.jsonl", EXAMPLES / "visits.json", path]
+    units = [u for task in parallel._tasks(paths, size) for u in parallel._unpack_units(task)]
+    assert units == [_decoded(u) for u in input_records(paths, decode=False)]
+    assert [u[0].line for u in units[:6] if not isinstance(u, InputProblem)] == [1, 4, 7, 8]
+    assert [str(u) for u in units[:6] if isinstance(u, InputProblem)] == [
+        f"{path}:5: invalid JSON: unexpected end of data: line 2 column 1 (char 24)",  # the \n is kept
+        f"{path}:6: invalid JSON: not UTF-8 text",
+    ]
+
+
+def _decoded(unit: parallel.Unit) -> parallel.Unit:
+    """A unit as the worker audits it (what `parallel._items` does before building)."""
+    if isinstance(unit, InputProblem):
+        return unit
+    record = decode_record(*unit)
+    return record if isinstance(record, InputProblem) else (unit[0], record)
+
+
+def test_blocks_of_a_file_that_cannot_be_read_give_the_error_of_input_records(tmp_path: Path) -> None:
+    directory = tmp_path / "odd.jsonl"
+    directory.mkdir()
+    (blocked,) = parallel._blocks(directory, 1024)
+    assert str(blocked[0]) == f"{directory}: cannot read: Is a directory"
+    with pytest.raises(IsADirectoryError):
+        directory.open("rb")
+
+
+def test_findings_come_back_from_workers_unchanged_whether_packed_as_rows_or_whole() -> None:
+    rules = load_rules([], load_standards([]))
+    units = list(input_records([EXAMPLES], decode=False))
+    results = parallel.audit_units(Auditor(rules), units)
+    audited = [r for r in results if isinstance(r, parallel.Audited) and r.findings]
+    assert audited
+    # A finding a row cannot carry (here: waived) is sent whole instead.
+    odd = dataclasses.replace(audited[0].findings[0], status=Status.WAIVED)
+    results.append(dataclasses.replace(audited[0], id="odd", findings=(odd,)))
+    packed = parallel._pack_results(results)
+    assert sum(len(p) == 1 for p in packed) == 1 + sum(isinstance(r, InputProblem) for r in results)
+    whole, rows = parallel._Sequencer(), parallel._Sequencer()
+    expected = [whole.place(r) for r in results]
+    got = [rows.place_packed(p) for p in pickle.loads(pickle.dumps(packed))]
+    assert [_comparable(o) for o in got] == [_comparable(o) for o in expected]
+
+
+def _comparable(item: Outcome | InputProblem) -> object:
+    if isinstance(item, InputProblem):
+        return item
+    return (item.interaction, item.findings, item.problems, item.applied)
