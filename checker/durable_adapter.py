@@ -110,18 +110,7 @@ class CompiledConditions:
 
     def violations(self, facts: Sequence[Fact]) -> set[tuple[int, int]]:
         """(rule, subject) of every fact whose rule condition holds, decided by durable-rules."""
-        if not facts or self._handle is None:
-            return set()  # no session is opened at all
-        engine = self._engine
-        sid = f"i{next(_session_ids)}"
-        payload: list[dict[str, Any]] = [{"sid": sid, MARKER: SENTINEL}]
-        for fact in facts:
-            value = fact.value
-            # Guard: the engine coerces types in comparisons; only finite numbers go in.
-            if type(value) is not float or not math.isfinite(value):
-                raise EngineError(f"fact value {value!r} for rule {fact.rule} is not a finite float")
-            payload.append({"sid": sid, MARKER: 1, "r": fact.rule, "s": fact.subject, "v": value})
-        return {(fact["r"], fact["s"]) for fact in self._session(sid, payload)}
+        return self.violations_batch([facts])[0]
 
     def violations_batch(self, groups: Sequence[Sequence[Fact]]) -> list[set[tuple[int, int]]]:
         """`violations` of several groups of facts (one group per interaction), in one session.

@@ -423,3 +423,26 @@ def test_real_helpdesk_dialogues_audit_without_input_errors(run_cli: Run) -> Non
         assert sum(summary[key].values()) == summary["findings"], key
     with_findings = {f["interaction"] for f in report["findings"]}
     assert summary["clean"] == summary["interactions"] - len(with_findings)
+
+
+SHOPPER = EXAMPLES / "mystery-shopper"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["audit", "{input}", "--format", "jsonl", "--output", "{out}"],
+        ["baseline", "create", "{input}", "-o", "{out}"],
+        ["report", "{input}", "--format", "markdown", "-o", "{out}"],
+        ["import", str(SHOPPER / "shopper-export-2026.csv"), "--mapping", str(SHOPPER / "mapping.yaml"), "-o", "{out}"],
+    ],
+    ids=["audit-jsonl", "baseline-create", "report", "import"],
+)
+def test_every_command_reports_an_unwritable_output_in_one_line(
+    run_cli: Run, tmp_path: Path, command: list[str]
+) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
+    out = tmp_path / "no-dir" / "out"
+    result = run_cli(*[part.format(input=path, out=out) for part in command])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"svccheck: error: cannot write {out}: No such file or directory"

@@ -139,10 +139,10 @@ def test_each_session_asserts_facts_with_a_sentinel_drains_and_is_deleted() -> N
     sid = payload[0]["sid"]
     assert payload[0] == {"sid": sid, MARKER: SENTINEL}
     assert payload[1:] == [
-        {"sid": sid, MARKER: 1, "r": 0, "s": 0, "v": 5.0},
-        {"sid": sid, MARKER: 1, "r": 0, "s": 1, "v": 2.0},
-        {"sid": sid, MARKER: 1, "r": 1, "s": 0, "v": 0.0},
-        {"sid": sid, MARKER: 1, "r": 1, "s": 4, "v": 1.0},
+        {"sid": sid, MARKER: 1, "r": 0, "s": 0, "g": 0, "v": 5.0},
+        {"sid": sid, MARKER: 1, "r": 0, "s": 1, "g": 0, "v": 2.0},
+        {"sid": sid, MARKER: 1, "r": 1, "s": 0, "g": 0, "v": 0.0},
+        {"sid": sid, MARKER: 1, "r": 1, "s": 4, "g": 0, "v": 1.0},
     ]
     assert spy.calls[-1][1][1] == sid
 

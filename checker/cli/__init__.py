@@ -7,12 +7,13 @@ stderr and its exit code; nothing the user can cause ends in a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -28,6 +29,21 @@ def default_lang() -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+@contextlib.contextmanager
+def output_stream(path: Path | None) -> Iterator[TextIO]:
+    """The file to write a report to (UTF-8, `\n` line ends), or standard output when `path` is
+    None; a file that cannot be opened or written is a one-line user error, never a traceback."""
+    try:
+        if path is None:
+            yield sys.stdout
+            sys.stdout.flush()
+            return
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+    except OSError as err:
+        raise SvccheckError(f"cannot write {path or 'standard output'}: {err.strerror or err}") from None
 
 
 def user_errors(func: F) -> F:

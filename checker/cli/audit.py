@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 import sys
@@ -23,7 +22,7 @@ from ..model import SEVERITIES, InputProblem, Report, Severity
 from ..parallel import default_jobs
 from ..progress import track
 from ..config import find_config, load_config, load_rule_set
-from . import config_option, default_lang, user_errors
+from . import config_option, default_lang, output_stream, user_errors
 
 
 def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path, ...]) -> None:
@@ -34,29 +33,17 @@ def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path,
         raise SvccheckError("only one --format can go to standard output; give the others an --output")
     for index, name in enumerate(formats or ("text",)):
         render = get_formatter(name)
-        if index < len(outputs):
-            try:
-                with outputs[index].open("w", encoding="utf-8", newline="\n") as handle:
-                    render(report, handle)
-            except OSError as err:
-                raise SvccheckError(f"cannot write {outputs[index]}: {err.strerror or err}") from None
-        else:
-            render(report, sys.stdout)
-            sys.stdout.flush()
+        with output_stream(outputs[index] if index < len(outputs) else None) as handle:
+            render(report, handle)
 
 
 def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, output: Path | None,
                  config: str | None = None) -> int:
     """`--format jsonl` alone: findings are written as they come and never held."""
-    try:
-        handle = output.open("w", encoding="utf-8", newline="\n") if output else sys.stdout
-    except OSError as err:
-        raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
-    with handle if output else contextlib.nullcontext(handle):
+    with output_stream(output) as handle:
         writer = JsonlWriter(handle, fail_on, config=config)
         summary = stream_report(outcomes, writer.finding, writer.error)
         writer.close(summary)
-    sys.stdout.flush()
     return summary_exit_code(summary, fail_on)
 
 

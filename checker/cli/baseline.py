@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
@@ -11,10 +10,10 @@ import click
 from .. import parallel
 from ..baseline import write_baseline
 from ..config import find_config, load_config, load_rule_set
-from ..errors import ExitCode, SvccheckError
+from ..errors import ExitCode
 from ..model import Severity
 from ..parallel import default_jobs
-from . import config_option, user_errors
+from . import config_option, output_stream, user_errors
 
 
 @click.group()
@@ -42,11 +41,8 @@ def create(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], output: Path | 
     rules = list(load_rule_set(config, list(rule_dirs)).rules)
     # The language only shapes messages; fingerprints do not depend on it.
     report = parallel.audit_paths(list(paths), rules, Severity.INFO, "en", default_jobs())
-    try:
-        with open(output, "w", encoding="utf-8", newline="\n") if output else contextlib.nullcontext(sys.stdout) as out:
-            write_baseline(report, out)
-    except OSError as err:
-        raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
+    with output_stream(output) as out:
+        write_baseline(report, out)
     for problem in report.errors:
         click.echo(problem, err=True)
     click.echo(f"svccheck: baseline of {len(report.findings)} findings from {report.summary.interactions} interactions"

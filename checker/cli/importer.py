@@ -9,10 +9,10 @@ from typing import Any, TextIO
 
 import click
 
-from ..errors import ExitCode, SvccheckError
+from ..errors import ExitCode
 from ..importer import ImportStats, dump_record, import_rows, load_mapping, read_table, tally
 from ..progress import track
-from . import user_errors
+from . import output_stream, user_errors
 
 
 def _write(records: Iterable[dict[str, Any]], out: TextIO) -> None:
@@ -39,15 +39,8 @@ def import_(file: Path, mapping_path: Path, output: Path | None) -> None:
     stats = ImportStats()
     rows = track(import_rows(table, mapping), total=len(table.rows), label="importing")
     records = tally(rows, stats)
-    if output is None:
-        _write(records, sys.stdout)
-        sys.stdout.flush()
-    else:
-        try:
-            with output.open("w", encoding="utf-8", newline="\n") as handle:
-                _write(records, handle)
-        except OSError as err:
-            raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
+    with output_stream(output) as handle:
+        _write(records, handle)
     for problem in stats.problems:
         click.echo(str(problem), err=True)
     click.echo(stats.summary(str(file)), err=True)

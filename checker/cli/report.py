@@ -17,7 +17,7 @@ from ..progress import track
 from ..reports import RENDERERS
 from ..rules import Rule, load_rules
 from ..standards import load_standards
-from . import default_lang, user_errors
+from . import default_lang, output_stream, user_errors
 
 
 def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
@@ -75,13 +75,6 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
         findings, errors = list(audited.findings), [str(p) for p in audited.errors]
     summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in paths])
     render = RENDERERS[format_]
-    if output is None:
-        render(summary, sys.stdout)
-        sys.stdout.flush()
-    else:
-        try:
-            with output.open("w", encoding="utf-8", newline="\n") as handle:
-                render(summary, handle)
-        except OSError as err:
-            raise SvccheckError(f"cannot write {output}: {err.strerror or err}") from None
+    with output_stream(output) as handle:
+        render(summary, handle)
     sys.exit(ExitCode.INPUT if errors else ExitCode.OK)
