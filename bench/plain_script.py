@@ -4,11 +4,12 @@
 
 This is what a developer would write instead of svccheck: the standard `json` module, one loop,
 every built-in rule hand-coded (no rule files, no schema validation beyond what the checks need,
-no rules engine). The phrase matching reuses `svccheck.text` and the built-in phrase lists, so
-both sides do the same text work and the comparison measures svccheck's own overhead (loading,
-validation, the rules engine, findings and report), not a different matcher. It prints the
-number of interactions and the findings per rule as JSON, which `bench/run.py` compares with
-svccheck's summary.
+no rules engine; the mystery-shopper scorecard is a hard-coded table of its items, points,
+weights, auto-fail items and pass mark). The phrase matching reuses `svccheck.text` and the
+built-in phrase lists, so both sides do the same text work and the comparison measures
+svccheck's own overhead (loading, validation, the rules engine, findings and report), not a
+different matcher. It prints the number of interactions and the findings per rule as JSON,
+which `bench/run.py` compares with svccheck's summary.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def matcher(*names: str) -> PhraseMatcher:
 
 
 FORBIDDEN = matcher("forbidden-zh", "forbidden-en")
+OVER_PROMISING = matcher("over-promising")
+# A guarantee asked back ("你能保证吗?") or supposed ("if I could guarantee...") is not one.
+PROMISE_EXCUSES = frozenset({"question", "conditional"})
 GREETING = matcher("greeting")
 HOLD = matcher("hold-permission")
 CLOSING = matcher("closing-courtesy")
@@ -55,6 +59,24 @@ METRIC_LIMITS = {
     "coffee_held_minutes": ("food.holding-time-coffee", 30),
 }
 DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
+# The hotel mystery-shopper scorecard for visits: (section weight, items), an item being
+# (checklist item or metric, points, auto-fail, metric maximum or None for a checklist item).
+SCORECARD = (
+    (20, (("staff_groomed", 2, False, None), ("fixtures_working", 1, False, None),
+          ("environment_clean", 2, False, None), ("items_intact", 2, True, None),
+          ("pleasant_ambience", 1, False, None))),
+    (25, (("promise_kept", 3, False, None), ("matches_publicity", 2, False, None),
+          ("open_as_posted", 2, False, None), ("found_property_returned", 2, True, None),
+          ("service_promises_displayed", 1, False, None))),
+    (20, (("greeted_promptly", 2, False, None), ("rings", 2, False, 3), ("litter_picked_up", 1, False, None))),
+    (15, (("protects_image", 1, False, None), ("three_quiet", 1, False, None),
+          ("knows_opening_hours", 1, False, None), ("knows_procedures", 1, False, None),
+          ("knows_fire_procedure", 1, False, None), ("safe_environment", 2, True, None))),
+    (20, (("smile_eye_contact", 2, False, None), ("helped_with_luggage", 1, False, None),
+          ("accompanied_guest", 2, False, None), ("anticipated_needs", 1, False, None),
+          ("no_discouraging_words", 2, False, None))),
+)
+PASS_MARK = 80
 
 
 def records(path: str) -> Iterator[Any]:
@@ -76,6 +98,38 @@ def seconds(value: Any, start: float | None) -> float | None:
     return float(value) + (start or 0.0)
 
 
+def met(value: Any, limit: float | None) -> bool | None:
+    """A scorecard item's outcome: True met, False not met, None N/A; ValueError if unscorable."""
+    if value is None:
+        return None
+    if limit is None:
+        if not isinstance(value, bool):
+            raise ValueError(value)
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(value)
+    return value <= limit
+
+
+def scorecard_fails(checklist: dict[str, Any], metrics: dict[str, Any]) -> bool:
+    """Whether a visit fails the scorecard: an auto-fail item not met, or a weighted score (N/A
+    items and all-N/A sections left out) below the pass mark. An unscored visit does not fail."""
+    total = weights = 0.0
+    auto_failed = False
+    for weight, items in SCORECARD:
+        earned = possible = 0
+        for name, points, auto_fail, limit in items:
+            outcome = met((metrics if limit is not None else checklist).get(name), limit)
+            if outcome is not None:
+                possible += points
+                earned += points if outcome else 0
+                auto_failed |= auto_fail and not outcome
+        if possible:
+            total += weight * earned / possible
+            weights += weight
+    return bool(weights) and (auto_failed or round(100.0 * total / weights, 2) < PASS_MARK)
+
+
 def check(rec: dict[str, Any], found: Counter[str]) -> None:
     channel, tags = rec["channel"], set(rec.get("tags", ()))
     metrics, events = rec.get("metrics", {}), rec.get("events", [])
@@ -87,6 +141,9 @@ def check(rec: dict[str, Any], found: Counter[str]) -> None:
         hits = FORBIDDEN.search(norm)
         if any(not hit_context(norm, h) for h in hits):
             found["speech.forbidden-phrases"] += 1
+        hits = OVER_PROMISING.search(norm)
+        if any(not PROMISE_EXCUSES & hit_context(norm, h) for h in hits):
+            found["speech.no-over-promising"] += 1
     if channel == "phone":
         rings = metrics.get("rings")
         if rings is None:
@@ -136,6 +193,12 @@ def check(rec: dict[str, Any], found: Counter[str]) -> None:
     for item, rule in CHECKLIST.items():
         if rec.get("checklist", {}).get(item) is False:
             found[rule] += 1
+    if channel == "visit":
+        try:
+            if scorecard_fails(rec.get("checklist", {}), metrics):
+                found["scorecard.hotel-mystery-shopper"] += 1
+        except ValueError:
+            pass  # svccheck reports an unscorable value as a problem for this rule only
     survey = rec.get("survey")
     if survey:
         expected, perceived = survey.get("expected", {}), survey.get("perceived", {})

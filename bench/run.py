@@ -45,7 +45,7 @@ PLAIN_RULES = frozenset(
         "promise.checkout-three-minutes", "promise.first-dish-ten-minutes", "food.holding-time-fries",
         "food.holding-time-burgers", "food.holding-time-coffee", "visit.greeted-promptly", "visit.staff-groomed",
         "visit.environment-clean", "visit.accompanied-guest", "visit.helped-with-luggage", "visit.smile-eye-contact",
-        "survey.servqual-gap",
+        "survey.servqual-gap", "speech.no-over-promising", "scorecard.hotel-mystery-shopper",
     }
 )
 
