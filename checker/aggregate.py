@@ -2,7 +2,8 @@
 
 `aggregate()` takes the interactions, the audit's findings and input problems, and optionally a
 scorecard rule (see `svccheck.scorecard`), and builds one immutable `Aggregate` that the report
-renderers (`svccheck.reports`) draw; it decides nothing about presentation.
+renderers (`svccheck.reports`) draw; it decides nothing about presentation beyond the language
+of the rule and item titles it picks (``lang``, which the renderers also follow).
 
 What it computes:
 
@@ -66,6 +67,7 @@ from .rules import Rule
 from .scorecard import Scorecard, ScoreError, VisitScore, score_visit
 
 GROUP_KEYS: tuple[str, ...] = ("site", "agent", "channel", "wave")
+LANGUAGES: tuple[str, ...] = ("en", "zh")
 NONE = "(none)"
 
 #: Importance weights of the SERVQUAL dimensions (Parasuraman, Berry & Zeithaml 1991, averaged
@@ -152,8 +154,7 @@ class Diagnosis:
     agents_failing: int
     top_agents: tuple[tuple[str, int], ...]
     top_share: float
-    verdict: Verdict
-    reason: str
+    verdict: Verdict  # the renderers word it, with these numbers, in the report's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,7 @@ class ScorecardInfo:
     id: str
     title: Localised
     pass_mark: float
-    items: tuple[tuple[str, str], ...]  # (item name, English title)
+    items: tuple[tuple[str, str], ...]  # (item name, title in the aggregate's language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +192,9 @@ class Aggregate:
     sites: tuple[SitePage, ...]
     errors: tuple[str, ...]
     inputs: tuple[str, ...] = ()
+    # The report's language (one of LANGUAGES): titles here are in it, and the renderers write
+    # their headings and sentences in it, so one report never mixes two languages of fixed text.
+    lang: str = "en"
 
 
 # --- visits ---------------------------------------------------------------------------------------
@@ -330,20 +334,15 @@ def diagnose(
     top_share = round(sum(n for _, n in top) / with_agent, 4) if with_agent else 0.0
     site_share = round(len(sites_affected) / len(sites_observed), 4) if sites_observed else 0.0
     failures = len(failed)
-    numbers = (
-        f"{failures} failure{'' if failures == 1 else 's'} in {len(observed)} visits; {len(sites_affected)} of {len(sites_observed)} sites "
-        f"({site_share:.0%}); top {len(top)} agent{'' if len(top) == 1 else 's'} {top_share:.0%} of failures"
-    )
     verdict: Verdict
     if failures < MIN_FAILURES:
-        verdict, why = "too few", f"fewer than {MIN_FAILURES} failures: no verdict"
+        verdict = "too few"
     elif top and top_share >= CONCENTRATED_SHARE and top[0][1] >= 2:
-        who = ", ".join(f"{agent} ({n})" for agent, n in top)
-        verdict, why = "delivery", f"concentrated in a few agents: coach {who}"
+        verdict = "delivery"
     elif site_share >= SPREAD_SITE_SHARE:
-        verdict, why = "standards", "spread across most sites: fix the standard or the process behind it"
+        verdict = "standards"
     else:
-        verdict, why = "mixed", "neither a few agents nor most sites: review the sites involved"
+        verdict = "mixed"
     return Diagnosis(
         subject=subject,
         kind=kind,
@@ -357,7 +356,6 @@ def diagnose(
         top_agents=top,
         top_share=top_share,
         verdict=verdict,
-        reason=f"{why} ({numbers})",
     )
 
 
@@ -367,6 +365,7 @@ def _diagnoses(
     rules: Mapping[str, Rule],
     card: Scorecard | None,
     results: Mapping[str, VisitScore],
+    lang: str,
 ) -> list[Diagnosis]:
     case = {i.id: Case(i.id, i.site, i.agent) for i in interactions}
     out: list[Diagnosis] = []
@@ -380,7 +379,7 @@ def _diagnoses(
         if rule is not None and rule.kind == "scorecard":
             continue  # a scorecard is diagnosed item by item below
         observed = [case[i.id] for i in interactions if rule is None or rule.applies_to.matches(i)]
-        title = rule.title.get("en") if rule is not None else rule_id
+        title = rule.title.get(lang) if rule is not None else rule_id
         out.append(diagnose(rule_id, "rule", title, list(failed.values()), observed))
     if card is not None:
         for section, item in card.items():
@@ -392,7 +391,7 @@ def _diagnoses(
                 if outcome == "not met":
                     failed_items.append(case[visit_id])
             if failed_items:
-                out.append(diagnose(f"{card.id}:{item.name}", "item", item.title.get("en"), failed_items, observed))
+                out.append(diagnose(f"{card.id}:{item.name}", "item", item.title.get(lang), failed_items, observed))
     order = {"delivery": 0, "standards": 1, "mixed": 2, "too few": 3}
     return sorted(out, key=lambda d: (order[d.verdict], -d.failures, d.subject))
 
@@ -413,10 +412,14 @@ def aggregate(
     scorecard: Rule | None = None,
     group_by: str = "site",
     inputs: Sequence[str] = (),
+    lang: str = "en",
 ) -> Aggregate:
-    """Everything the aggregate report shows. `scorecard` is a rule of kind scorecard."""
+    """Everything the aggregate report shows, in language `lang` (titles, and the renderers'
+    fixed text). `scorecard` is a rule of kind scorecard."""
     if group_by not in GROUP_KEYS:
         raise ValueError(f"cannot group by {group_by!r} (one of: {', '.join(GROUP_KEYS)})")
+    if lang not in LANGUAGES:
+        raise ValueError(f"no report language {lang!r} (one of: {', '.join(LANGUAGES)})")
     card: Scorecard | None = getattr(scorecard.check, "card", None) if scorecard is not None else None
     by_visit: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -466,7 +469,7 @@ def aggregate(
             scorecard.id,
             scorecard.title,
             card.pass_mark,
-            tuple((item.name, item.title.get("en")) for _, item in card.items()),
+            tuple((item.name, item.title.get(lang)) for _, item in card.items()),
         )
     rule_map = {r.id: r for r in rules}
     return Aggregate(
@@ -479,11 +482,12 @@ def aggregate(
         by_gap=_shares(Counter(f.gap.value for f in findings), GAPS),
         by_dimension=_shares(Counter(f.dimension.value for f in findings), DIMENSIONS),
         waves=waves,
-        diagnoses=tuple(_diagnoses(interactions, findings, rule_map, card, results)),
+        diagnoses=tuple(_diagnoses(interactions, findings, rule_map, card, results, lang)),
         visits=tuple(visits),
         sites=tuple(sites),
         errors=tuple(errors),
         inputs=tuple(inputs),
+        lang=lang,
     )
 
 

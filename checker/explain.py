@@ -31,7 +31,7 @@ from .config import Config
 from .errors import SvccheckError
 from .interactions import build_interaction
 from .kinds import KINDS
-from .model import Gap, InputProblem, Interaction
+from .model import DIMENSION_NAMES_ZH, GAP_NAMES_ZH, SEVERITY_NAMES_ZH, Gap, InputProblem, Interaction
 from .rules import Example, Rule, did_you_mean
 from .standards import Standard
 
@@ -210,12 +210,7 @@ def _pick(rule: Rule, auditor: Auditor, expect_fail: bool) -> Example | None:
 
 
 #: Chinese names of dimensions, gaps and severities, shown beside the English value in zh output.
-_ZH_NAMES = {
-    "tangibles": "有形性", "reliability": "可靠性", "responsiveness": "响应性", "assurance": "保证性",
-    "empathy": "移情性", "knowledge": "认知差距", "standards": "标准差距", "delivery": "服务交付差距",
-    "communication": "沟通差距", "perception": "感知差距", "critical": "严重", "major": "重要",
-    "minor": "次要", "info": "提示",
-}
+_ZH_NAMES = {**DIMENSION_NAMES_ZH, **GAP_NAMES_ZH, **SEVERITY_NAMES_ZH}
 
 
 def _named(value: str, lang: str) -> str:

@@ -31,6 +31,7 @@ class Severity(enum.Enum):
 
 _SEVERITY_RANK = {Severity.CRITICAL: 3, Severity.MAJOR: 2, Severity.MINOR: 1, Severity.INFO: 0}
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
+SEVERITY_NAMES_ZH = {"critical": "严重", "major": "重要", "minor": "次要", "info": "提示"}
 
 
 class Dimension(enum.Enum):
@@ -44,6 +45,8 @@ class Dimension(enum.Enum):
 
 
 DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
+#: Chinese names, as the source manuals write them (standards/customer-service.yaml). One
+#: vocabulary for finding messages, `svccheck explain` and the mystery-shopper reports.
 DIMENSION_NAMES_ZH = {
     "tangibles": "可感知性",
     "reliability": "可靠性",
@@ -68,6 +71,13 @@ class Gap(enum.Enum):
 
 
 GAPS: tuple[str, ...] = tuple(g.value for g in Gap)
+GAP_NAMES_ZH = {
+    "knowledge": "认知差距",
+    "standards": "标准差距",
+    "delivery": "服务交付差距",
+    "communication": "沟通差距",
+    "perception": "感知差距",
+}
 
 
 @dataclass(frozen=True, slots=True)

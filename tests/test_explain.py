@@ -83,7 +83,7 @@ def test_chinese_output(here: Path) -> None:
     assert code == 0
     labels = [line.split(":")[0] for line in _section(out, "服务标准")]
     assert labels == ["服务标准", "来源手册", "原文", "质量维度", "差距", "严重程度", "适用范围", "检查内容", "规则文件", "配置文件"]
-    assert "质量维度: responsiveness（响应性）" in out
+    assert "质量维度: responsiveness（反应性）" in out
     assert _section(out, "不合格示例")[-1] == "  → 响铃5声后才接听；标准：3声以内"
 
 

@@ -1,7 +1,9 @@
 """The import-layering contract (docs/architecture.md), read from the source with `ast`.
 
 - The core never imports the CLI or the formatters.
-- Formatters import only `svccheck.model`, their own package and the standard library.
+- Formatters import only `svccheck.model`, `svccheck.words` (the counting words they share with
+  the aggregate reports), their own package and the standard library; `svccheck.words` itself
+  imports only the standard library, so it cannot pull anything else in.
 - Only `svccheck.durable_adapter` imports durable-rules; nothing imports `durable.lang`.
 
 Every import counts, including those inside functions and under TYPE_CHECKING.
@@ -89,6 +91,8 @@ def test_the_core_never_imports_the_cli_or_formatters(path: Path) -> None:
 
 # Serialisation libraries a formatter may use: they know nothing of svccheck's layers.
 SERIALISERS = {"orjson"}
+# The svccheck modules a formatter may use: the records it renders and a leaf of wording helpers.
+FORMATTER_MAY_IMPORT = {"svccheck.model", "svccheck.words"}
 
 
 @pytest.mark.parametrize("path", _modules("formatters"), ids=_id)
@@ -96,12 +100,19 @@ def test_formatters_import_only_the_model_and_the_standard_library(path: Path) -
     bad = {
         name
         for name in imports(path)
-        if name != "svccheck.model"
+        if name not in FORMATTER_MAY_IMPORT
         and not _within(name, "svccheck.formatters")
         and name.partition(".")[0] not in sys.stdlib_module_names
         and name not in SERIALISERS
         and name != "__future__"
     }
+    assert bad == set()
+
+
+def test_the_wording_helpers_are_a_leaf() -> None:
+    """Formatters may import `svccheck.words` only because it depends on nothing of svccheck."""
+    path = PACKAGE_DIR / "words.py"
+    bad = {name for name in imports(path) if name.partition(".")[0] not in sys.stdlib_module_names and name != "__future__"}
     assert bad == set()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..aggregate import GROUP_KEYS, aggregate, is_results, load_results
+from ..aggregate import GROUP_KEYS, LANGUAGES, aggregate, is_results, load_results
 from ..audit import Auditor, build_report
 from ..errors import ExitCode, SvccheckError
 from ..interactions import read_inputs
@@ -46,8 +46,8 @@ def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
               help="Extra rule directory (repeatable), as for `svccheck audit`.")
 @click.option("--scorecard", "scorecard_id", default=None,
               help="Scorecard rule id (needed only when several scorecards are loaded).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-              help="Language of finding messages when auditing here (default: from the locale).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the report, and of finding messages when auditing here (default: from the locale).")
 @user_errors
 def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | None,
            rule_dirs: tuple[Path, ...], scorecard_id: str | None, lang: str | None) -> None:
@@ -65,15 +65,16 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
     scorecard = choose_scorecard(rules, scorecard_id)
     items = list(track(read_inputs(inputs), total=None, label="reading"))
     interactions = [i for i in items if isinstance(i, Interaction)]
+    language = lang or default_lang()
     if results is not None:
+        # The findings keep the language they were audited in; the report's own text follows --lang.
         findings, errors = load_results(results)
         errors += [str(p) for p in items if isinstance(p, InputProblem)]
     else:
-        language = lang or default_lang()
         auditor = Auditor(rules, language)
         audited = build_report(auditor.outcomes(track(items, len(items), "auditing")), rules, Severity.MAJOR, language)
         findings, errors = list(audited.findings), [str(p) for p in audited.errors]
-    summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in paths])
+    summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in paths], language)
     render = RENDERERS[format_]
     with output_stream(output) as handle:
         render(summary, handle)

@@ -21,7 +21,7 @@ from collections import Counter
 from typing import TextIO
 
 from ..model import DIMENSIONS, GAPS, SEVERITIES, Finding, Gap, Report, Status
-from ._words import count
+from ..words import count
 
 LIMIT = 50
 

@@ -20,7 +20,7 @@ from itertools import groupby
 from typing import TextIO
 
 from ..model import Finding, Report, Status
-from ._words import count
+from ..words import count
 
 
 def _header(finding: Finding) -> str:

@@ -1,8 +1,7 @@
-"""Number formats shared by the report renderers (so HTML and Markdown show the same values)."""
+"""Number formats shared by the report renderers (so HTML and Markdown show the same values).
+Words around the numbers, in the report's language, are in `_labels`."""
 
 from __future__ import annotations
-
-from ..aggregate import Diagnosis, GroupStats
 
 
 def score(value: float | None) -> str:
@@ -21,16 +20,8 @@ def gap(value: float | None) -> str:
     return "–" if value is None else f"{value:+.2f}"
 
 
-def severities(stats: GroupStats) -> str:
-    return ", ".join(f"{name} {count}" for name, count in stats.by_severity) or "none"
-
-
-def top_agents(diagnosis: Diagnosis) -> str:
-    names = ", ".join(f"{agent} ({count})" for agent, count in diagnosis.top_agents) or "–"
-    return f"{names}: {percent(diagnosis.top_share)}"
-
-
 def result(passed: bool | None, auto_failed: tuple[str, ...]) -> str:
+    """A visit's result as a key of `_labels` (the English word): pass, fail, auto-fail, not scored."""
     if passed is None:
         return "not scored"
     if auto_failed:

@@ -8,17 +8,21 @@ its visits, findings, items not met, the shoppers' comments and evidence links. 
 are made clickable only for http(s) URLs; anything else is shown as text.
 
 Every chart bar is an SVG ``rect`` with ``class="bar"`` and ``data-label``/``data-value``
-attributes, so the report can be checked by a browser test. Output is deterministic.
+attributes, so the report can be checked by a browser test; ``data-label`` is the value itself
+(a site, or a dimension or gap key) whatever the language the bar's text is in. Headings, column
+headers, chart titles and sentences are in the aggregate's language (`Aggregate.lang`, see
+`_labels`), and so is ``<html lang>``. Output is deterministic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import TextIO
 
-from ..aggregate import Aggregate, GroupStats, SitePage, Visit
+from ..aggregate import Aggregate, GroupStats, Share, SitePage, Visit
 from . import _numbers as fmt
+from ._labels import Words, words
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
@@ -92,12 +96,13 @@ def e(text: object) -> str:
 def bar_chart(
     chart_id: str,
     title: str,
-    bars: Sequence[tuple[str, float, str]],
+    bars: Sequence[tuple[str, str, float, str]],
     maximum: float,
     marker: tuple[float, str] | None = None,
 ) -> str:
-    """Horizontal bars: (label, value, text shown after the bar). `marker` draws a vertical
-    line at a value (the pass mark)."""
+    """Horizontal bars: (key, label, value, text shown after the bar); the key is the bar's
+    ``data-label`` and picks its colour, the label is what people read. `marker` draws a
+    vertical line at a value (the pass mark)."""
     label_w, bar_w, row_h = 170, 300, 24
     height = row_h * len(bars) + (30 if marker is not None else 12)
     width = label_w + bar_w + 70
@@ -107,13 +112,13 @@ def bar_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
     ]
-    for index, (label, value, shown) in enumerate(bars):
+    for index, (key, label, value, shown) in enumerate(bars):
         y = 10 + index * row_h
         length = max(value, 0.0) * scale
-        color = _COLORS.get(label, "#0969da")
+        color = _COLORS.get(key, "#0969da")
         parts.append(
             f'<text class="label" x="{label_w - 6}" y="{y + 15}" text-anchor="end">{e(_short(label))}</text>'
-            f'<rect class="bar" data-label="{e(label)}" data-value="{value:g}" x="{label_w}" y="{y + 3}" '
+            f'<rect class="bar" data-label="{e(key)}" data-value="{value:g}" x="{label_w}" y="{y + 3}" '
             f'width="{length:.1f}" height="{row_h - 8}" fill="{color}"><title>{e(label)}: {e(shown)}</title></rect>'
             f'<text class="value" x="{label_w + length + 4:.1f}" y="{y + 15}">{e(shown)}</text>'
         )
@@ -196,8 +201,13 @@ def _text(value: object) -> tuple[str, str | None]:
     return e(value), None
 
 
-_STATS_HEADER = [("visits", "number"), ("mean score", "number"), ("pass rate", "number"),
-                 ("findings", "number"), ("findings/visit", "number")]
+def _columns(w: Words, *specs: tuple[str, str]) -> list[tuple[str, str]]:
+    """(English header, kind) -> (header in the report's language, kind)."""
+    return [(w.column(title), kind) for title, kind in specs]
+
+
+_STATS_HEADER = (("visits", "number"), ("mean score", "number"), ("pass rate", "number"),
+                 ("findings", "number"), ("findings/visit", "number"))
 
 
 def _stats_cells(stats: GroupStats) -> list[tuple[str, str | None]]:
@@ -217,107 +227,107 @@ def _site_anchor(rank: int) -> str:
 # --- sections -------------------------------------------------------------------------------------
 
 
-def _summary(agg: Aggregate) -> str:
+def _summary(agg: Aggregate, w: Words) -> str:
     t = agg.totals
-    out = ["<h1>Mystery-shopper report</h1>"]
+    out = [f"<h1>{e(w('title'))}</h1>"]
     if agg.inputs:
-        out.append("<p>Inputs: " + ", ".join(f"<code>{e(i)}</code>" for i in agg.inputs) + "</p>")
+        out.append(f"<p>{w('inputs', names=w.join([f'<code>{e(i)}</code>' for i in agg.inputs]))}</p>")
     if agg.scorecard is not None:
         card = agg.scorecard
-        out.append(
-            f"<p>Scorecard: <code>{e(card.id)}</code> ({e(card.title.get('en'))}), pass mark {card.pass_mark:g}%.</p>"
-        )
-    out.append('<h2 id="summary">Summary</h2>')
-    out.append(
-        _table(
-            [("visits", "number"), ("scored", "number"), ("mean score", "number"), ("pass rate", "number"),
-             ("findings", "number"), ("findings/visit", "number"), ("by severity", "text")],
-            [[_num(t.visits, str(t.visits)), _num(t.scored, str(t.scored)), _num(t.mean_score, fmt.score(t.mean_score)),
-              _num(t.pass_rate, fmt.percent(t.pass_rate)), _num(t.findings, str(t.findings)),
-              _num(t.findings_per_visit, f"{t.findings_per_visit:.2f}"), _text(fmt.severities(t))]],
-            "summary-table",
-        )
-    )
+        title = e(card.title.get(agg.lang))
+        out.append(f"<p>{w('scorecard', id=f'<code>{e(card.id)}</code>', title=title, mark=f'{card.pass_mark:g}')}</p>")
+    out.append(f'<h2 id="summary">{e(w("summary"))}</h2>')
+    header = _columns(w, ("visits", "number"), ("scored", "number"), ("mean score", "number"), ("pass rate", "number"),
+                      ("findings", "number"), ("findings/visit", "number"), ("by severity", "text"))
+    row = [_num(t.visits, str(t.visits)), _num(t.scored, str(t.scored)), _num(t.mean_score, fmt.score(t.mean_score)),
+           _num(t.pass_rate, fmt.percent(t.pass_rate)), _num(t.findings, str(t.findings)),
+           _num(t.findings_per_visit, f"{t.findings_per_visit:.2f}"), _text(w.severities(t))]
+    out.append(_table(header, [row], "summary-table"))
     return "".join(out)
 
 
-def _charts(agg: Aggregate) -> str:
-    out = ['<h2 id="charts">Charts</h2><div class="charts">']
+def _share_bars(shares: Sequence[Share], name: Callable[[str], str]) -> list[tuple[str, str, float, str]]:
+    return [(s.name, name(s.name), float(s.count), f"{s.count} ({fmt.percent(s.share)})") for s in shares]
+
+
+def _charts(agg: Aggregate, w: Words) -> str:
+    out = [f'<h2 id="charts">{e(w("charts"))}</h2><div class="charts">']
     scored = [s for s in agg.ranking if s.mean_score is not None]
+    card = agg.scorecard
     if scored:
-        marker = (agg.scorecard.pass_mark, f"pass {agg.scorecard.pass_mark:g}") if agg.scorecard else None
+        marker = (card.pass_mark, w("pass_marker", mark=f"{card.pass_mark:g}")) if card else None
         out.append(
             bar_chart(
-                "chart-scores", "Mean score by site",
-                [(s.key, s.mean_score or 0.0, fmt.score(s.mean_score)) for s in scored], 100.0, marker,
+                "chart-scores", w("chart_scores"),
+                [(s.key, w.key(s.key), s.mean_score or 0.0, fmt.score(s.mean_score)) for s in scored], 100.0, marker,
             )
         )
     top = max([s.count for s in (*agg.by_dimension, *agg.by_gap)] or [0])
-    out.append(bar_chart("chart-dimensions", "Findings by dimension",
-                         [(s.name, float(s.count), f"{s.count} ({fmt.percent(s.share)})") for s in agg.by_dimension], float(top)))
-    out.append(bar_chart("chart-gaps", "Findings by gap",
-                         [(s.name, float(s.count), f"{s.count} ({fmt.percent(s.share)})") for s in agg.by_gap], float(top)))
+    out.append(bar_chart("chart-dimensions", w("by_dimension"),
+                         _share_bars(agg.by_dimension, lambda d: w.name("dimension", d)), float(top)))
+    out.append(bar_chart("chart-gaps", w("by_gap"), _share_bars(agg.by_gap, lambda g: w.name("gap", g)), float(top)))
     if agg.waves:
-        out.append(line_chart("chart-waves", "Mean score by wave",
-                              [(w.key, w.mean_score, fmt.score(w.mean_score)) for w in agg.waves]))
+        out.append(line_chart("chart-waves", w("chart_waves"),
+                              [(wave.key, wave.mean_score, fmt.score(wave.mean_score)) for wave in agg.waves]))
     out.append("</div>")
     return "".join(out)
 
 
-def _ranking(agg: Aggregate) -> str:
+def _ranking(agg: Aggregate, w: Words) -> str:
     rows = []
     for page in agg.sites:
-        link = f'<a href="#{_site_anchor(page.rank)}">{e(page.site)}</a>'
-        rows.append([_num(page.rank, str(page.rank)), (link, page.site), *_stats_cells(page.stats)])
-    header = [("rank", "number"), ("site", "text"), *_STATS_HEADER]
-    out = '<h2 id="ranking">Sites ranked</h2>' + _table(header, rows, "ranking-table", sortable=True)
+        site = w.key(page.site)
+        link = f'<a href="#{_site_anchor(page.rank)}">{e(site)}</a>'
+        rows.append([_num(page.rank, str(page.rank)), (link, site), *_stats_cells(page.stats)])
+    header = _columns(w, ("rank", "number"), ("site", "text"), *_STATS_HEADER)
+    out = f'<h2 id="ranking">{e(w("ranking"))}</h2>' + _table(header, rows, "ranking-table", sortable=True)
     if agg.group_by != "site":
-        out += f'<h2 id="groups">By {e(agg.group_by)}</h2>' + _table(
-            [(agg.group_by, "text"), *_STATS_HEADER], ([_text(s.key), *_stats_cells(s)] for s in agg.groups),
-            "group-table", sortable=True,
+        out += f'<h2 id="groups">{e(w("by_group", field=w.column(agg.group_by)))}</h2>' + _table(
+            _columns(w, (agg.group_by, "text"), *_STATS_HEADER),
+            ([_text(w.key(s.key)), *_stats_cells(s)] for s in agg.groups), "group-table", sortable=True,
         )
     if agg.waves:
-        out += '<h2 id="waves">Trend by wave</h2>' + _table(
-            [("wave", "text"), *_STATS_HEADER], ([_text(s.key), *_stats_cells(s)] for s in agg.waves), "wave-table"
+        out += f'<h2 id="waves">{e(w("waves"))}</h2>' + _table(
+            _columns(w, ("wave", "text"), *_STATS_HEADER), ([_text(s.key), *_stats_cells(s)] for s in agg.waves),
+            "wave-table",
         )
     return out
 
 
-def _servqual(agg: Aggregate) -> str:
+def _servqual(agg: Aggregate, w: Words) -> str:
     if not agg.servqual or not any(g is not None for row in agg.servqual for _, g, _ in row.gaps):
         return ""
-    dims = [d for d, _, _ in agg.servqual[0].gaps]
-    rows = ([_text(row.site), *(_num(g, fmt.gap(g)) for _, g, _ in row.gaps), _num(row.weighted, fmt.gap(row.weighted))]
-            for row in agg.servqual)
+    dims = [(w.name("dimension", d), "number") for d, _, _ in agg.servqual[0].gaps]
+    rows = ([_text(w.key(row.site)), *(_num(g, fmt.gap(g)) for _, g, _ in row.gaps),
+             _num(row.weighted, fmt.gap(row.weighted))] for row in agg.servqual)
+    header = [(w.column("site"), "text"), *dims, (w.column("weighted"), "number")]
     return (
-        '<h2 id="servqual">SERVQUAL gaps by site</h2><p class="muted">Mean of perceived minus expected per '
-        "dimension; negative means the service fell short. Weighted: reliability 32, responsiveness 22, "
-        "assurance 19, empathy 16, tangibles 11.</p>"
-        + _table([("site", "text"), *((d, "number") for d in dims), ("weighted", "number")], rows, "servqual-table", True)
+        f'<h2 id="servqual">{e(w("servqual"))}</h2><p class="muted">{e(w("servqual_note", weights=w.weights()))}</p>'
+        + _table(header, rows, "servqual-table", True)
     )
 
 
-def _diagnosis(agg: Aggregate) -> str:
+def _diagnosis(agg: Aggregate, w: Words) -> str:
     if not agg.diagnoses:
         return ""
     rows = (
         [_text(d.subject), _text(d.title), _num(d.failures, str(d.failures)),
          _num(d.site_share, f"{d.sites_affected}/{d.sites_observed} ({fmt.percent(d.site_share)})"),
-         _num(d.top_share, fmt.top_agents(d)), _text(d.verdict), _text(d.reason)]
+         _num(d.top_share, w.top_agents(d)), _text(w.name("verdict", d.verdict)), _text(w.reason(d))]
         for d in agg.diagnoses
     )
-    header = [("rule or item", "text"), ("title", "text"), ("failures", "number"), ("sites", "number"),
-              ("top agents", "number"), ("verdict", "text"), ("why", "text")]
-    return '<h2 id="diagnosis">Gap diagnosis</h2>' + _table(header, rows, "diagnosis-table", sortable=True)
+    header = _columns(w, ("rule or item", "text"), ("title", "text"), ("failures", "number"), ("sites", "number"),
+                      ("top agents", "number"), ("verdict", "text"), ("why", "text"))
+    return f'<h2 id="diagnosis">{e(w("diagnosis"))}</h2>' + _table(header, rows, "diagnosis-table", sortable=True)
 
 
-def _result_cell(visit: Visit) -> tuple[str, str | None]:
-    text = fmt.result(visit.passed, visit.auto_failed)
+def _result_cell(visit: Visit, w: Words) -> tuple[str, str | None]:
+    text = w.name("result", fmt.result(visit.passed, visit.auto_failed))
     css = "pass" if visit.passed else ("fail" if visit.passed is False else "muted")
     return f'<span class="{css}">{e(text)}</span>', text
 
 
-def _visits(agg: Aggregate) -> str:
+def _visits(agg: Aggregate, w: Words) -> str:
     anchors = {page.site: _site_anchor(page.rank) for page in agg.sites}
     rows = []
     for v in agg.visits:
@@ -325,12 +335,12 @@ def _visits(agg: Aggregate) -> str:
         site_html = f'<a href="#{anchors[v.key("site")]}">{e(site)}</a>' if site else ""
         rows.append([
             _text(v.id), (site_html, site), _text(v.agent or ""), _text(v.wave or ""), _text(v.started_at or ""),
-            _num(v.score, fmt.score(v.score)), _result_cell(v), _num(v.findings, str(v.findings)),
+            _num(v.score, fmt.score(v.score)), _result_cell(v, w), _num(v.findings, str(v.findings)),
         ])
-    header = [("visit", "text"), ("site", "text"), ("agent", "text"), ("wave", "text"), ("started", "text"),
-              ("score", "number"), ("result", "text"), ("findings", "number")]
+    header = _columns(w, ("visit", "text"), ("site", "text"), ("agent", "text"), ("wave", "text"), ("started", "text"),
+                      ("score", "number"), ("result", "text"), ("findings", "number"))
     return (
-        '<h2 id="visits">Visits</h2><p class="muted">Click a column header to sort.</p>'
+        f'<h2 id="visits">{e(w("visits"))}</h2><p class="muted">{e(w("sort_hint"))}</p>'
         + _table(header, rows, "visits-table", sortable=True)
     )
 
@@ -341,28 +351,31 @@ def _link(text: str) -> str:
     return e(text)
 
 
-def _site(page: SitePage) -> str:
+def _site(page: SitePage, w: Words) -> str:
     s = page.stats
+    line = w("site_line", visits=w.count(s.visits, "visit"), score=fmt.score(s.mean_score),
+             rate=fmt.percent(s.pass_rate), findings=w.count(s.findings, "finding"), severities=w.severities(s),
+             gap=fmt.gap(page.servqual.weighted))
     out = [
-        f'<section class="site" id="{_site_anchor(page.rank)}"><h3>{page.rank}. {e(page.site)}</h3>',
-        f"<p>{s.visits} visits · mean score {e(fmt.score(s.mean_score))} · pass rate {e(fmt.percent(s.pass_rate))} · "
-        f"{s.findings} findings ({e(fmt.severities(s))}) · weighted SERVQUAL gap {e(fmt.gap(page.servqual.weighted))}</p>",
+        f'<section class="site" id="{_site_anchor(page.rank)}"><h3>{page.rank}. {e(w.key(page.site))}</h3>',
+        f"<p>{e(line)}</p>",
     ]
     if page.items_not_met:
-        out.append("<p>Scorecard items not met: " + ", ".join(f"{e(i)} ({n})" for i, n in page.items_not_met) + "</p>")
+        items = w.join([f"{e(i)} ({n})" for i, n in page.items_not_met])
+        out.append(f"<p>{w('items_not_met', items=items)}</p>")
     if page.findings:
         out.append(
             _table(
-                [("visit", "text"), ("agent", "text"), ("rule", "text"), ("severity", "text"), ("gap", "text"),
-                 ("message", "text")],
-                ([_text(f.interaction), _text(f.agent or ""), _text(f.rule), _text(f.severity.value), _text(f.gap.value),
-                  _text(f.message)] for f in page.findings),
+                _columns(w, ("visit", "text"), ("agent", "text"), ("rule", "text"), ("severity", "text"), ("gap", "text"),
+                         ("message", "text")),
+                ([_text(f.interaction), _text(f.agent or ""), _text(f.rule), _text(w.name("severity", f.severity.value)),
+                  _text(w.name("gap", f.gap.value)), _text(f.message)] for f in page.findings),
             )
         )
     notes = [(v.id, label, text, False) for v in page.visits for label, text in v.comments]
     notes += [(v.id, label, text, True) for v in page.visits for label, text in v.evidence]
     if notes:
-        out.append('<h4>Comments and evidence</h4><ul class="evidence">')
+        out.append(f'<h4>{e(w("notes"))}</h4><ul class="evidence">')
         for visit_id, label, text, is_link in sorted(notes, key=lambda n: (n[0], n[3])):
             shown = _link(text) if is_link else e(text)
             prefix = f"{e(visit_id)}" + (f" · {e(label)}" if label else "")
@@ -372,25 +385,28 @@ def _site(page: SitePage) -> str:
     return "".join(out)
 
 
-def _errors(agg: Aggregate) -> str:
+def _errors(agg: Aggregate, w: Words) -> str:
     if not agg.errors:
         return ""
-    return '<h2 id="errors">Input problems</h2><ul>' + "".join(f"<li>{e(err)}</li>" for err in agg.errors) + "</ul>"
+    items = "".join(f"<li>{e(err)}</li>" for err in agg.errors)
+    return f'<h2 id="errors">{e(w("errors"))}</h2><ul>{items}</ul>'
 
 
 def render(agg: Aggregate, out: TextIO) -> None:
+    w = words(agg.lang)
     body = (
-        _summary(agg) + _charts(agg) + _ranking(agg) + _servqual(agg) + _diagnosis(agg) + _visits(agg)
-        + '<h2 id="sites">Sites</h2>' + "".join(_site(page) for page in agg.sites) + _errors(agg)
+        _summary(agg, w) + _charts(agg, w) + _ranking(agg, w) + _servqual(agg, w) + _diagnosis(agg, w)
+        + _visits(agg, w) + f'<h2 id="sites">{e(w("sites"))}</h2>' + "".join(_site(page, w) for page in agg.sites)
+        + _errors(agg, w)
     )
     out.write(
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{e(w("html_lang"))}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # Nothing may be fetched: the report must work offline and leak nothing when opened.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
-        "<title>Mystery-shopper report</title>"
+        f"<title>{e(w('title'))}</title>"
         f"<style>{_CSS}</style></head>\n<body><main>\n{body}\n</main>"
         f"<script>{_SCRIPT}</script></body></html>\n"
     )

@@ -2,8 +2,9 @@
 
 Sections, in order: summary, sites ranked, the chosen grouping (when not by site), trend by
 wave, SERVQUAL gaps by site, findings by gap and by dimension, gap diagnosis, visits, one
-section per site (findings, items not met, comments and evidence), input problems. Table cells
-escape ``|`` and newlines, so any text from a survey keeps the table intact.
+section per site (findings, items not met, comments and evidence), input problems. Headings,
+column headers and sentences are in the aggregate's language (`Aggregate.lang`, see `_labels`).
+Table cells escape ``|`` and newlines, so any text from a survey keeps the table intact.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TextIO
 
 from ..aggregate import Aggregate, GroupStats, SitePage
 from . import _numbers as fmt
+from ._labels import Words, words
 
 
 def cell(text: object) -> str:
@@ -25,9 +27,13 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     return lines + [""]
 
 
-def _stats_row(stats: GroupStats) -> list[object]:
+def _columns(w: Words, *headers: str) -> list[str]:
+    return [w.column(h) for h in headers]
+
+
+def _stats_row(w: Words, stats: GroupStats) -> list[object]:
     return [
-        stats.key,
+        w.key(stats.key),
         stats.visits,
         fmt.score(stats.mean_score),
         fmt.percent(stats.pass_rate),
@@ -36,112 +42,122 @@ def _stats_row(stats: GroupStats) -> list[object]:
     ]
 
 
-_STATS_HEADER = ["visits", "mean score", "pass rate", "findings", "findings/visit"]
+_STATS_HEADER = ("visits", "mean score", "pass rate", "findings", "findings/visit")
 
 
-def _summary(agg: Aggregate) -> list[str]:
-    lines = ["# Mystery-shopper report", ""]
+def _summary(agg: Aggregate, w: Words) -> list[str]:
+    lines = [f"# {w('title')}", ""]
     if agg.inputs:
-        lines += ["Inputs: " + ", ".join(f"`{name}`" for name in agg.inputs), ""]
+        lines += [w("inputs", names=w.join([f"`{name}`" for name in agg.inputs])), ""]
     if agg.scorecard is not None:
         card = agg.scorecard
-        lines += [f"Scorecard: `{card.id}` ({card.title.get('en')}), pass mark {card.pass_mark:g}%.", ""]
+        lines += [w("scorecard", id=f"`{card.id}`", title=card.title.get(agg.lang), mark=f"{card.pass_mark:g}"), ""]
     t = agg.totals
-    lines += ["## Summary", ""]
+    lines += [f"## {w('summary')}", ""]
     lines += table(
-        ["visits", "scored", "mean score", "pass rate", "findings", "findings/visit", "by severity"],
+        _columns(w, "visits", "scored", "mean score", "pass rate", "findings", "findings/visit", "by severity"),
         [[t.visits, t.scored, fmt.score(t.mean_score), fmt.percent(t.pass_rate), t.findings,
-          f"{t.findings_per_visit:.2f}", fmt.severities(t)]],
+          f"{t.findings_per_visit:.2f}", w.severities(t)]],
     )
     return lines
 
 
-def _ranking(agg: Aggregate) -> list[str]:
-    lines = ["## Sites ranked", ""]
-    return lines + table(["rank", "site", *_STATS_HEADER], ([i, *_stats_row(s)] for i, s in enumerate(agg.ranking, 1)))
+def _ranking(agg: Aggregate, w: Words) -> list[str]:
+    lines = [f"## {w('ranking')}", ""]
+    header = _columns(w, "rank", "site", *_STATS_HEADER)
+    return lines + table(header, ([i, *_stats_row(w, s)] for i, s in enumerate(agg.ranking, 1)))
 
 
-def _groups(agg: Aggregate) -> list[str]:
+def _groups(agg: Aggregate, w: Words) -> list[str]:
     if agg.group_by == "site":
         return []
-    return [f"## By {agg.group_by}", ""] + table([agg.group_by, *_STATS_HEADER], (_stats_row(s) for s in agg.groups))
+    lines = [f"## {w('by_group', field=w.column(agg.group_by))}", ""]
+    return lines + table(_columns(w, agg.group_by, *_STATS_HEADER), (_stats_row(w, s) for s in agg.groups))
 
 
-def _waves(agg: Aggregate) -> list[str]:
+def _waves(agg: Aggregate, w: Words) -> list[str]:
     if not agg.waves:
         return []
-    return ["## Trend by wave", ""] + table(["wave", *_STATS_HEADER], (_stats_row(s) for s in agg.waves))
+    lines = [f"## {w('waves')}", ""]
+    return lines + table(_columns(w, "wave", *_STATS_HEADER), (_stats_row(w, s) for s in agg.waves))
 
 
-def _servqual(agg: Aggregate) -> list[str]:
+def _servqual(agg: Aggregate, w: Words) -> list[str]:
     if not any(g is not None for row in agg.servqual for _, g, _ in row.gaps):
         return []
-    dims = [d for d, _, _ in agg.servqual[0].gaps]
-    lines = ["## SERVQUAL gaps by site (perceived − expected)", ""]
-    rows = ([row.site, *(fmt.gap(g) for _, g, _ in row.gaps), fmt.gap(row.weighted)] for row in agg.servqual)
-    return lines + table(["site", *dims, "weighted"], rows)
+    dims = [w.name("dimension", d) for d, _, _ in agg.servqual[0].gaps]
+    lines = [f"## {w('servqual_formula')}", ""]
+    rows = ([w.key(row.site), *(fmt.gap(g) for _, g, _ in row.gaps), fmt.gap(row.weighted)] for row in agg.servqual)
+    return lines + table([w.column("site"), *dims, w.column("weighted")], rows)
 
 
-def _shares(agg: Aggregate) -> list[str]:
-    lines = ["## Findings by gap", ""]
-    lines += table(["gap", "findings", "share"], ([s.name, s.count, fmt.percent(s.share)] for s in agg.by_gap))
-    lines += ["## Findings by dimension", ""]
-    lines += table(["dimension", "findings", "share"], ([s.name, s.count, fmt.percent(s.share)] for s in agg.by_dimension))
+def _shares(agg: Aggregate, w: Words) -> list[str]:
+    lines = [f"## {w('by_gap')}", ""]
+    lines += table(_columns(w, "gap", "findings", "share"),
+                   ([w.name("gap", s.name), s.count, fmt.percent(s.share)] for s in agg.by_gap))
+    lines += [f"## {w('by_dimension')}", ""]
+    lines += table(_columns(w, "dimension", "findings", "share"),
+                   ([w.name("dimension", s.name), s.count, fmt.percent(s.share)] for s in agg.by_dimension))
     return lines
 
 
-def _diagnosis(agg: Aggregate) -> list[str]:
+def _diagnosis(agg: Aggregate, w: Words) -> list[str]:
     if not agg.diagnoses:
         return []
-    lines = ["## Gap diagnosis", ""]
+    lines = [f"## {w('diagnosis')}", ""]
     rows = (
         [d.subject, d.title, d.failures, f"{d.sites_affected}/{d.sites_observed} ({fmt.percent(d.site_share)})",
-         fmt.top_agents(d), d.verdict, d.reason]
+         w.top_agents(d), w.name("verdict", d.verdict), w.reason(d)]
         for d in agg.diagnoses
     )
-    return lines + table(["rule or item", "title", "failures", "sites", "top agents", "verdict", "why"], rows)
+    header = _columns(w, "rule or item", "title", "failures", "sites", "top agents", "verdict", "why")
+    return lines + table(header, rows)
 
 
-def _visits(agg: Aggregate) -> list[str]:
-    lines = ["## Visits", ""]
+def _visits(agg: Aggregate, w: Words) -> list[str]:
+    lines = [f"## {w('visits')}", ""]
     rows = (
         [v.id, v.site or "", v.agent or "", v.wave or "", v.started_at or "", fmt.score(v.score),
-         fmt.result(v.passed, v.auto_failed), v.findings]
+         w.name("result", fmt.result(v.passed, v.auto_failed)), v.findings]
         for v in agg.visits
     )
-    return lines + table(["visit", "site", "agent", "wave", "started", "score", "result", "findings"], rows)
+    header = _columns(w, "visit", "site", "agent", "wave", "started", "score", "result", "findings")
+    return lines + table(header, rows)
 
 
-def _site(page: SitePage) -> list[str]:
+def _site(page: SitePage, w: Words) -> list[str]:
     s = page.stats
     lines = [
-        f"### {page.rank}. {page.site}",
+        f"### {page.rank}. {w.key(page.site)}",
         "",
-        f"{s.visits} visits · mean score {fmt.score(s.mean_score)} · pass rate {fmt.percent(s.pass_rate)} · "
-        f"{s.findings} findings ({fmt.severities(s)}) · weighted SERVQUAL gap {fmt.gap(page.servqual.weighted)}",
+        w("site_line", visits=w.count(s.visits, "visit"), score=fmt.score(s.mean_score),
+          rate=fmt.percent(s.pass_rate), findings=w.count(s.findings, "finding"), severities=w.severities(s),
+          gap=fmt.gap(page.servqual.weighted)),
         "",
     ]
     if page.items_not_met:
-        lines += ["Scorecard items not met: " + ", ".join(f"{item} ({n})" for item, n in page.items_not_met), ""]
+        lines += [w("items_not_met", items=w.join([f"{item} ({n})" for item, n in page.items_not_met])), ""]
     if page.findings:
         lines += table(
-            ["visit", "agent", "rule", "severity", "gap", "message"],
-            ([f.interaction, f.agent or "", f.rule, f.severity.value, f.gap.value, f.message] for f in page.findings),
+            _columns(w, "visit", "agent", "rule", "severity", "gap", "message"),
+            ([f.interaction, f.agent or "", f.rule, w.name("severity", f.severity.value), w.name("gap", f.gap.value),
+              f.message] for f in page.findings),
         )
     notes = [(v.id, label, text) for v in page.visits for label, text in (*v.comments, *v.evidence)]
     if notes:
-        lines += ["Comments and evidence:", ""]
+        lines += [w("notes_intro"), ""]
         lines += [f"- {v_id}{' · ' + label if label else ''}: {text}" for v_id, label, text in notes]
         lines.append("")
     return lines
 
 
 def render(agg: Aggregate, out: TextIO) -> None:
-    lines = _summary(agg) + _ranking(agg) + _groups(agg) + _waves(agg) + _servqual(agg)
-    lines += _shares(agg) + _diagnosis(agg) + _visits(agg)
-    lines += ["## Sites", ""]
+    w = words(agg.lang)
+    lines = _summary(agg, w) + _ranking(agg, w) + _groups(agg, w) + _waves(agg, w) + _servqual(agg, w)
+    lines += _shares(agg, w) + _diagnosis(agg, w) + _visits(agg, w)
+    lines += [f"## {w('sites')}", ""]
     for page in agg.sites:
-        lines += _site(page)
+        lines += _site(page, w)
     if agg.errors:
-        lines += ["## Input problems", ""] + [f"- {cell(e)}" for e in agg.errors] + [""]
+        lines += [f"## {w('errors')}", ""] + [f"- {cell(e)}" for e in agg.errors] + [""]
     out.write("\n".join(lines).rstrip("\n") + "\n")
