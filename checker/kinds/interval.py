@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from ..model import Event, Evidence, Interaction, Localised
@@ -108,14 +109,17 @@ class IntervalCheck:
         if end is None and not self.fail_if_missing:
             return []
         elapsed = NEVER if end is None or end.at is None else end.at - origin
-        fields = {
+        evidence = Evidence(end.index, end.at_raw) if end is not None else Evidence()
+        return [Measurement(0, elapsed, evidence, partial(self._fields, elapsed))]
+
+    def _fields(self, elapsed: float) -> dict[str, Any]:
+        """Template fields, built only for a measurement that becomes a finding."""
+        return {
             "elapsed": _human(elapsed),
             "limit": _human(self.condition.limit),
             "from": _point_words(self.start_point),
             "to": _point_words(self.end_point),
         }
-        evidence = Evidence(end.index, end.at_raw) if end is not None else Evidence()
-        return [Measurement(0, elapsed, evidence, fields)]
 
     def describe(self, lang: str) -> str:
         if lang == "zh":

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from ..interactions import resolve_time
@@ -64,16 +65,19 @@ class PromiseCheck:
             assert due is not None  # required by the schema
             done = fulfilled.get(ident)
             late = NEVER if done is None else max(0.0, done - due)
-            fields = {
-                "what": str(event.data.get("what", ident)),
-                "promise": ident,
-                "due": str(event.data.get("due")),
-                "late": _late_words(late),
-                "grace": Localised(format_duration(self.condition.limit), format_duration_zh(self.condition.limit)),
-            }
             evidence = Evidence(event.index, event.at_raw, str(event.data.get("what", ident)))
-            out.append(Measurement(event.index, late, evidence, fields))
+            out.append(Measurement(event.index, late, evidence, partial(self._fields, event.data, ident, late)))
         return out
+
+    def _fields(self, data: Mapping[str, Any], ident: str, late: float) -> dict[str, Any]:
+        """Template fields, built only for a promise that becomes a finding."""
+        return {
+            "what": str(data.get("what", ident)),
+            "promise": ident,
+            "due": str(data.get("due")),
+            "late": _late_words(late),
+            "grace": Localised(format_duration(self.condition.limit), format_duration_zh(self.condition.limit)),
+        }
 
     def describe(self, lang: str) -> str:
         if lang == "zh":

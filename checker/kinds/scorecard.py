@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -66,6 +67,18 @@ def verdict(result: VisitScore) -> Localised:
     )
 
 
+def _fields(result: VisitScore) -> dict[str, Any]:
+    """Template fields, built only for a visit that becomes a finding."""
+    return {
+        "score": _pct(result.score),
+        "raw_score": _pct(result.raw_score),
+        "pass_mark": _pct(result.pass_mark),
+        "not_met": ", ".join(result.not_met) or "-",
+        "auto_failed": ", ".join(result.auto_failed) or "-",
+        "verdict": verdict(result),
+    }
+
+
 @dataclass(frozen=True)
 class ScorecardCheck:
     card: Scorecard
@@ -81,17 +94,9 @@ class ScorecardCheck:
             raise MeasureError(str(err)) from None
         if result is None:
             return []
-        fields = {
-            "score": _pct(result.score),
-            "raw_score": _pct(result.raw_score),
-            "pass_mark": _pct(result.pass_mark),
-            "not_met": ", ".join(result.not_met) or "-",
-            "auto_failed": ", ".join(result.auto_failed) or "-",
-            "verdict": verdict(result),
-        }
         # An auto-failed visit measures -1, below any pass mark (even 0): the engine still decides.
         value = -1.0 if result.auto_failed else result.score
-        return [Measurement(0, value, fields=fields, dimension=result.dimension)]
+        return [Measurement(0, value, fields=partial(_fields, result), dimension=result.dimension)]
 
     def describe(self, lang: str) -> str:
         items = sum(len(s.items) for s in self.card.sections)

@@ -22,10 +22,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from ..model import DIMENSION_NAMES_ZH, DIMENSIONS, Dimension, Interaction, Localised
 from . import CompileContext, Condition, Measurement
+
+
+def _fields(name: str, expected: float, perceived: float, gap: float) -> dict[str, Any]:
+    """Template fields, built only for a dimension that becomes a finding."""
+    return {
+        "dimension": Localised(name, DIMENSION_NAMES_ZH[name]),
+        "expected": f"{expected:g}",
+        "perceived": f"{perceived:g}",
+        "gap": f"{gap:g}",
+    }
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ class SurveyGapCheck:
                 continue
             expected, perceived = survey.expected[name], survey.perceived[name]
             gap = float(expected) - float(perceived)
-            fields = {"dimension": Localised(name, DIMENSION_NAMES_ZH[name]), "expected": f"{expected:g}", "perceived": f"{perceived:g}", "gap": f"{gap:g}"}
+            fields = partial(_fields, name, expected, perceived, gap)
             out.append(Measurement(position, gap, fields=fields, dimension=Dimension(name)))
         return out
 
