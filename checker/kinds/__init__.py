@@ -18,9 +18,10 @@ The registry below is a plain static mapping: an unknown kind is an error, never
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 from ..model import Dimension, Evidence, Interaction
 
@@ -51,18 +52,22 @@ class Condition:
                 return value <= self.limit
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
+
+
+class Measurement(NamedTuple):
     """One measured subject. `fields` fill the rule's message template.
 
     Most measurements do not violate anything, so a kind may pass `fields` as a function that
-    builds them: it is called only for the measurements that become findings.
+    builds them: it is called only for the measurements that become findings. A named tuple
+    rather than a frozen dataclass: four or so are made per interaction, and a named tuple is
+    built in a third of the time. The default `fields` is one shared empty mapping, read-only.
     """
 
     subject: int
     value: float
     evidence: Evidence = Evidence()
-    fields: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = field(default_factory=dict)
+    fields: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = _NO_FIELDS
     dimension: Dimension | None = None  # only kinds whose findings carry their own dimension
 
     def template_fields(self) -> Mapping[str, Any]:
