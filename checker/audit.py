@@ -28,6 +28,7 @@ from .model import (
     GAPS,
     SEVERITIES,
     Coverage,
+    Evidence,
     Finding,
     InputProblem,
     Interaction,
@@ -178,7 +179,7 @@ class Auditor:
             site=interaction.site,
             agent=interaction.agent,
             standard=rule.standard,
-            fingerprint=fingerprint(rule.id, interaction.id, measurement.evidence, measured),
+            fingerprint=fingerprint(rule.id, interaction.id, measurement.evidence, measured, _normalised(interaction, measurement.evidence)),
         )
 
     def outcomes(self, items: Iterable[Item]) -> Iterator[Outcome | InputProblem]:
@@ -199,6 +200,15 @@ class Auditor:
         done = iter(self.audit_batch([item for item in pending if not isinstance(item, InputProblem)]))
         for item in pending:
             yield item if isinstance(item, InputProblem) else next(done)
+
+
+def _normalised(interaction: Interaction, evidence: Evidence) -> str | None:
+    """The evidence text normalised, when it quotes an utterance whole (most do): its `norm_text`."""
+    index = evidence.event
+    if index is None or evidence.text is None or not 0 <= index < len(interaction.events):
+        return None
+    event = interaction.events[index]
+    return event.norm_text if event.type == "utterance" and event.text == evidence.text else None
 
 
 def summarise(findings: Sequence[Finding], errors: Sequence[InputProblem], interactions: int, clean: int) -> Summary:

@@ -47,9 +47,13 @@ def _squeezed(text: str) -> str:
     return "".join(normalise(text).split())
 
 
-def fingerprint(rule: str, interaction: str, evidence: Evidence, fields: Mapping[str, Any]) -> str:
-    """The plain (first-occurrence) fingerprint of one finding."""
-    parts = [SCHEME, rule, interaction, _squeezed(evidence.text or "")]
+def fingerprint(
+    rule: str, interaction: str, evidence: Evidence, fields: Mapping[str, Any], normalised: str | None = None
+) -> str:
+    """The plain (first-occurrence) fingerprint of one finding. `normalised`: the evidence text
+    already normalised (an utterance's `norm_text`), so it is not normalised again."""
+    text = "".join(normalised.split()) if normalised is not None else _squeezed(evidence.text or "")
+    parts = [SCHEME, rule, interaction, text]
     for name in IDENTITY_FIELDS:
         if name in fields:
             parts.append(f"{name}={_squeezed(str(fields[name]))}")

@@ -13,8 +13,9 @@ import pytest
 from svccheck.audit import audit_paths, triage
 from svccheck.baseline import parse_baseline
 from svccheck.fingerprint import disambiguate, fingerprint, is_fingerprint, occurrence
-from svccheck.model import Dimension, Evidence, Finding, Gap, Severity, SourceLocation
+from svccheck.model import Dimension, Evidence, Finding, Gap, InputProblem, Severity, SourceLocation
 from svccheck.rules import Rule
+from svccheck.text import normalise
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -37,6 +38,31 @@ def _finding(fp: str, event: int) -> Finding:
         ordinal=0,
         fingerprint=fp,
     )
+
+
+@pytest.mark.parametrize("text", ["  喂？ ", "這個我 不知道", "Sorry, I DON\u2019T know.", "ｏｋ　好的"])
+def test_an_utterance_normalised_once_gives_the_same_fingerprint(text: str) -> None:
+    # The audit hands over the utterance's norm_text instead of normalising the quote again.
+    evidence = Evidence(2, 5, text)
+    assert fingerprint("r", "i", evidence, {}, normalise(text)) == fingerprint("r", "i", evidence, {})
+
+
+def test_the_audit_reuses_the_utterance_normalisation_only_for_a_whole_quote() -> None:
+    from svccheck.audit import _normalised
+    from svccheck.interactions import build_interaction
+
+    long_text = "我不知道。" + "很长的一句话" * 60  # longer than an evidence quote (200 characters)
+    record = {"id": "x", "channel": "chat", "events": [
+        {"type": "utterance", "speaker": "agent", "text": "這個我不知道"},
+        {"type": "utterance", "speaker": "agent", "text": long_text},
+        {"type": "hold", "seconds": 5},
+    ]}
+    interaction = build_interaction(record, SourceLocation("x.json", 1), 0)
+    assert not isinstance(interaction, InputProblem)
+    assert _normalised(interaction, Evidence(0, None, "這個我不知道")) == "这个我不知道"
+    assert _normalised(interaction, Evidence(1, None, long_text[:199] + "…")) is None  # shortened quote
+    assert _normalised(interaction, Evidence(2, None, "這個我不知道")) is None  # not an utterance
+    assert _normalised(interaction, Evidence(7, None, "x")) is None and _normalised(interaction, Evidence()) is None
 
 
 def test_material_is_scheme_rule_interaction_and_normalised_text() -> None:
