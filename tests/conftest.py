@@ -50,6 +50,13 @@ def _invoke(args: Sequence[str | Path], env: dict[str, str | None] | None = None
 
 
 @pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh empty working directory (for commands that discover svccheck.yaml or write files)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def run_cli() -> Callable[..., CliRun]:
     """`run_cli("audit", path, "--format", "json")`: run the CLI in-process (LANG unset: en)."""
 

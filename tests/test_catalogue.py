@@ -6,7 +6,6 @@ import dataclasses
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from svccheck.cli import main
@@ -14,12 +13,6 @@ from svccheck.config import Config, load_rule_set
 from svccheck.explain import coverage, table
 from svccheck.model import Dimension, Localised, SourceLocation
 from svccheck.standards import Standard
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _run(*args: str) -> tuple[int, str, str]:

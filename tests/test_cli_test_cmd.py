@@ -5,19 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from svccheck.cli import main
 from svccheck.config import Config, load_rule_set
 
 TESTING = Path(__file__).resolve().parent / "data" / "authoring" / "testing"
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _test(*args: str) -> tuple[int, str, str]:

@@ -20,12 +20,6 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 RING_RULE = "phone.answer-within-three-rings"
 
 
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def _config(here: Path, text: str) -> Config:
     (here / "svccheck.yaml").write_text(text, encoding="utf-8")
     return load_config(Path("svccheck.yaml"))

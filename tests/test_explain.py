@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from svccheck.cli import main
@@ -16,12 +15,6 @@ from svccheck.kinds import KINDS
 from svccheck.model import Interaction, SourceLocation
 
 RING_RULE = "phone.answer-within-three-rings"
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _explain(*args: str) -> tuple[int, str, str]:

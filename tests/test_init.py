@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from svccheck.cli import main
 from svccheck.cli.init import FILES
 
 WRITTEN = [target for _, target in FILES]
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _run(*args: str) -> tuple[int, str, str]:
