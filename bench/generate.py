@@ -78,6 +78,14 @@ FORBIDDEN = {
     "hant": ["這個我不知道，你自己去問吧。", "這個我們確實沒辦法。", "我不太清楚，這不歸我管。"],
     "en": ["I don't know, that's not my job.", "There's nothing I can do about that.", "Not my problem, sorry."],
 }
+# Over-promising (话说得太满), what speech.no-over-promising flags; one polite guarantee asked
+# back as a question is not one.
+OVER_PROMISING = {
+    "hans": ["您放心，绝对没问题！", "我向您保证，这种事永远不会再发生了。", "百分之百解决，您放心。", "您是说能不能保证明天送到吗？"],
+    "hant": ["您放心，絕對沒問題！", "我向您保證，這種事永遠不會再發生了。"],
+    "en": ["Don't worry, I guarantee it will be fixed today.", "This will never happen again, I promise.",
+           "Can I guarantee it? Let me check with the warehouse first."],
+}
 HOLD_ASK = {
     "hans": ["好的，请您稍等，我帮您查一下。", "麻烦您稍等一下，我确认一下库存。", "请稍候，我帮您转接。"],
     "hant": ["好的，請您稍等，我幫您查一下。", "麻煩您稍等一下，我確認一下。"],
@@ -175,7 +183,8 @@ class Generator:
     def _conversation(
         self, lang: str, fields: dict[str, str], complaint: bool, t: float, voice: bool
     ) -> tuple[list[Record], float]:
-        """Customer/agent turns after the greeting; may include a forbidden phrase, transfers and,
+        """Customer/agent turns after the greeting; may include a forbidden phrase, an over-promise,
+        transfers and,
         on the phone (`voice`), holds."""
         rng = self.rng
         events: list[Record] = []
@@ -189,8 +198,11 @@ class Generator:
         if complaint and rng.random() < 0.85:
             say("agent", self._pick(APOLOGY, lang))
         for _ in range(rng.randint(1, 4)):
-            if rng.random() < 0.05:
+            draw = rng.random()
+            if draw < 0.05:
                 say("agent", self._pick(FORBIDDEN, lang))
+            elif draw < 0.08:
+                say("agent", self._pick(OVER_PROMISING, lang))
             else:
                 say("agent", self._pick(AGENT_MIDDLE, lang))
             if voice and rng.random() < 0.25:
@@ -256,6 +268,11 @@ class Generator:
         complaint = rng.random() < (0.35 if channel != "chat" else 0.25)
         talk, t = self._conversation(lang, fields, complaint, 0.0, voice=False)
         scale = 1 if channel == "chat" else 120  # e-mails and tickets answer in hours, not seconds
+        if complaint and scale > 1 and rng.random() < 0.15:
+            # A complaint e-mail left unanswered for one to four hours (promised: within one).
+            late = rng.randint(31, 120)
+            for event in talk[1:]:
+                event["at"] += late
         if rng.random() < 0.3:
             at = talk[-1]["at"] + 5
             talk += self._promise(lang, at, "p1", rng.choice((1800, 7200, 86400)) // (1 if scale > 1 else 4))
@@ -298,6 +315,7 @@ class Generator:
             metrics["first_dish_minutes"] = rng.choices((rng.randint(3, 10), rng.randint(11, 30)), weights=(85, 15))[0]
         else:
             metrics["fries_held_minutes"] = rng.choices((rng.randint(1, 7), rng.randint(8, 15)), weights=(90, 10))[0]
+            metrics["burger_held_minutes"] = rng.choices((rng.randint(2, 10), rng.randint(11, 20)), weights=(90, 10))[0]
             metrics["coffee_held_minutes"] = rng.randint(5, 40)
         record["metrics"] = metrics
         if rng.random() < 0.6:

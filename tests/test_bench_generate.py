@@ -12,8 +12,10 @@ from types import ModuleType
 import jsonschema
 import pytest
 
+from svccheck.audit import audit_paths
 from svccheck.interactions import read_inputs
 from svccheck.model import InputProblem, Interaction
+from svccheck.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "checker" / "schemas" / "interaction-v1.schema.json").read_text(encoding="utf-8"))
@@ -52,6 +54,16 @@ def test_generated_interactions_cover_all_channels_and_languages(generate: Modul
     assert any("complaint" in r.get("tags", ()) for r in records)
     assert any(e["type"] == "promise" for r in records for e in r.get("events", ()))
     assert any("checklist" in r and "survey" in r for r in records)
+
+
+def test_generated_interactions_break_every_built_in_rule_somewhere(generate: ModuleType, tmp_path: Path) -> None:
+    # A benchmark that never triggers a rule does not measure what that rule costs on a finding.
+    path = tmp_path / "sample.jsonl"
+    path.write_text(_text(generate, 2000, seed=7), encoding="utf-8")
+    rules = load_rules([])
+    report = audit_paths([path], rules)
+    assert report.errors == ()
+    assert set(report.summary.by_rule) == {rule.id for rule in rules}
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(generate: ModuleType) -> None:
