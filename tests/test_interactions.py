@@ -291,6 +291,16 @@ def test_equal_times_and_untimed_events_keep_order() -> None:
     )
 
 
+def test_the_first_disorder_is_reported_and_a_bad_time_anywhere_comes_first() -> None:
+    disordered = [{"type": "a", "at": 9}, {"type": "b", "at": 3}, {"type": "c", "at": 1}]
+    assert str(_one({"events": disordered})).endswith(
+        "events[1] at 3 is earlier than events[0] at 9: events must be in time order"
+    )
+    bad_time = [*disordered, {"type": "d", "at": "2026-02-30T00:00:00Z"}]
+    problem = str(_one({"started_at": "2026-02-01T00:00:00Z", "events": bad_time}))
+    assert problem.endswith("events[3].at: '2026-02-30T00:00:00Z' is not an ISO 8601 datetime"), problem
+
+
 # --- the built model --------------------------------------------------------------------------------
 
 
