@@ -28,6 +28,12 @@ tests/test_durable_engine_pins.py and tests/test_durable_adapter.py):
 - Regexes are an anchored Lua-like dialect (`\\d` silently never matches) -> no condition uses
   `$mt`; all text matching is done in Python.
 - Comparisons coerce types -> only numbers are ever compared; `evaluate` rejects anything else.
+- A number written with an exponent but no decimal point (`1e+16`, `1e-07`, as orjson and json
+  write 1e16 and 0.0000001) is not read: that fact *and every fact after it in the message* are
+  silently dropped, and a ruleset with such a limit fails to build (error 204) -> every number
+  is written with a point in its mantissa (`1.0e+16`), which the engine reads correctly, and
+  every session ends with a second sentinel fact whose firing proves the engine read the whole
+  message (EngineError otherwise).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
@@ -47,8 +54,19 @@ from .kinds import Condition
 
 _OPS = {">": "$gt", ">=": "$gte", "<": "$lt", "<=": "$lte"}
 MARKER = "svck"
-SENTINEL = 2  # marker value of the one sentinel fact asserted in every session
+SENTINEL = 2  # marker value of the sentinel facts asserted first and last in every session
 SENTINEL_RULE = "sentinel"
+# A number with an exponent and no decimal point after a colon ("v":1e+16): durable-rules cannot
+# read it (see the module docstring), so a point is added ("v":1.0e+16). Keys and ids in the
+# payload and definition hold no such text.
+_BARE_EXPONENT = re.compile(rb":( ?-?[0-9]+)([eE])")
+
+
+def engine_json(data: bytes) -> str:
+    """JSON text as durable-rules reads it: `1e+16` written `1.0e+16` (same value)."""
+    if b"e" in data or b"E" in data:
+        data = _BARE_EXPONENT.sub(rb":\1.0\2", data)
+    return data.decode()
 
 
 def _engine() -> ModuleType:
@@ -91,11 +109,14 @@ _session_ids = itertools.count()
 
 
 def _ruleset_handle(definition: dict[str, Any]) -> int:
-    text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+    text = engine_json(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode())
     name = "svccheck_" + hashlib.sha256(text.encode()).hexdigest()[:16]
     handle = _RULESETS.get(name)
     if handle is None:
-        handle = _engine().create_ruleset(name, text)
+        try:
+            handle = _engine().create_ruleset(name, text)
+        except Exception as err:  # the extension raises its own error type, with a number
+            raise EngineError(f"durable-rules could not build the ruleset: {err}") from None
         _RULESETS[name] = handle
     return handle
 
@@ -130,6 +151,7 @@ class CompiledConditions:
                 if type(value) is not float or not math.isfinite(value):
                     raise EngineError(f"fact value {value!r} for rule {fact.rule} is not a finite float")
                 payload.append({"sid": sid, MARKER: 1, "r": fact.rule, "s": fact.subject, "g": group, "v": value})
+        payload.append({"sid": sid, MARKER: SENTINEL, "last": 1})
         for document in self._session(sid, payload):
             fired[document["g"]].add((document["r"], document["s"]))
         return fired
@@ -137,7 +159,7 @@ class CompiledConditions:
     def _session(self, sid: str, payload: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Assert the facts in a new session, drain its actions, delete it: the facts that fired."""
         engine = self._engine
-        state = engine.assert_facts(self._handle, orjson.dumps(payload).decode())[1]
+        state = engine.assert_facts(self._handle, engine_json(orjson.dumps(payload)))[1]
         action = engine.start_action_for_state(self._handle, state)
         if action is None:
             # Cannot happen while the sentinel fires. Deleting a session in which no action
@@ -150,15 +172,22 @@ class CompiledConditions:
 
     def _drain(self, state: int, message: str, asserted: int) -> list[dict[str, Any]]:
         fired: list[dict[str, Any]] = []
+        read_to_the_end = False
         # Guard against an unguarded rule firing forever: no more actions than facts asserted.
         for _ in range(asserted):
             for name, matched in orjson.loads(message).items():
-                if name != SENTINEL_RULE:
-                    fact = matched["m"]
-                    if fact.get(MARKER) != 1:  # e.g. the engine's state document: an unguarded rule
-                        raise EngineError(f"durable-rules fired {name} on a document that is not a measured fact")
-                    fired.append(fact)
+                fact = matched["m"]
+                if name == SENTINEL_RULE:
+                    read_to_the_end = read_to_the_end or "last" in fact
+                    continue
+                if fact.get(MARKER) != 1:  # e.g. the engine's state document: an unguarded rule
+                    raise EngineError(f"durable-rules fired {name} on a document that is not a measured fact")
+                fired.append(fact)
             message = self._engine.complete_and_start_action(self._handle, state)
             if not message:
+                if not read_to_the_end:
+                    # The engine stopped reading the message early and said nothing: whatever
+                    # came after went unjudged. Refuse the verdict rather than report too little.
+                    raise EngineError("durable-rules did not read every fact of a session")
                 return fired
         raise EngineError(f"durable-rules fired more actions than the {asserted} facts asserted")

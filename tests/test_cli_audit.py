@@ -336,6 +336,20 @@ def test_bad_input_is_one_error_line_and_exit_3(run_cli: Run, tmp_path: Path, na
     assert lines[1] == f"  {path}{error.replace('{file}', str(path))}"
 
 
+@pytest.mark.parametrize("number", ["0.000001", "1e-7", "1e16", "10000000000000000"])
+def test_a_number_written_with_an_exponent_loses_no_finding(run_cli: Run, tmp_path: Path, number: str) -> None:
+    # durable-rules once silently dropped every fact after such a number in its batch.
+    lines = [f'{{"id": "a", "channel": "phone", "metrics": {{"rings": {number}}}}}']
+    lines += [f'{{"id": "c{i}", "channel": "phone", "metrics": {{"rings": 5}}}}' for i in range(70)]
+    path = tmp_path / "calls.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("audit", path, "--format", "json", "--jobs", "1")
+    rings = [f["interaction"] for f in result.json()["findings"] if f["rule"] == "phone.answer-within-three-rings"]
+    expected = [f"c{i}" for i in range(70)] + (["a"] if float(number) > 3 else [])
+    assert sorted(rings) == sorted(expected)
+    assert result.exit_code == 1
+
+
 def test_a_time_without_offset_is_exit_3_naming_the_event(run_cli: Run, tmp_path: Path) -> None:
     path = _json_file(tmp_path / "t.json", {"id": "x", "channel": "phone", "events": [{"type": "ring", "at": "2026-03-02T18:00:00"}]})
     result = run_cli("audit", path)

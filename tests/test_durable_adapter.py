@@ -143,6 +143,7 @@ def test_each_session_asserts_facts_with_a_sentinel_drains_and_is_deleted() -> N
         {"sid": sid, MARKER: 1, "r": 0, "s": 1, "g": 0, "v": 2.0},
         {"sid": sid, MARKER: 1, "r": 1, "s": 0, "g": 0, "v": 0.0},
         {"sid": sid, MARKER: 1, "r": 1, "s": 4, "g": 0, "v": 1.0},
+        {"sid": sid, MARKER: SENTINEL, "last": 1},  # its firing proves the engine read every fact
     ]
     assert spy.calls[-1][1][1] == sid
 
@@ -150,7 +151,10 @@ def test_each_session_asserts_facts_with_a_sentinel_drains_and_is_deleted() -> N
 def test_a_session_where_nothing_violates_still_starts_an_action_before_deletion() -> None:
     compiled, spy = _spied([Condition(">", 3)])
     assert compiled.violations([Fact(0, 0, 1.0)]) == set()
-    assert spy.names() == ["assert_facts", "start_action_for_state", "complete_and_start_action", "delete_state"]
+    # Two actions: the first and the last sentinel.
+    assert spy.names() == [
+        "assert_facts", "start_action_for_state", "complete_and_start_action", "complete_and_start_action", "delete_state"
+    ]
 
 
 def test_every_session_has_its_own_id() -> None:
@@ -165,6 +169,35 @@ def test_no_facts_open_no_session() -> None:
     compiled, spy = _spied([Condition(">", 3)])
     assert compiled.violations([]) == set()
     assert spy.calls == []
+
+
+@pytest.mark.parametrize("value", [1e16, 5e16, 1e-7, 1e-300, 0.000001, -1e5, 123456.0], ids=repr)
+def test_numbers_json_writes_with_an_exponent_are_decided_by_their_value(value: float) -> None:
+    # json and orjson write these as 1e+16, 1e-07...: durable-rules drops such a fact and every
+    # fact after it. The adapter writes 1.0e+16, which the engine reads.
+    compiled = CompiledConditions([Condition(">", value / 2 if value > 0 else value * 2), Condition("<", 3)])
+    facts = [Fact(0, 0, value), Fact(1, 0, 5.0), Fact(1, 1, 1.0)]
+    assert compiled.violations(facts) == {(0, 0), (1, 1)}
+
+
+@pytest.mark.parametrize("limit", [1e16, 1e-7, -1e20])
+def test_limits_json_writes_with_an_exponent_build_a_ruleset(limit: float) -> None:
+    compiled = CompiledConditions([Condition(">", limit)])
+    assert compiled.violations([Fact(0, 0, limit * 1.5 if limit > 0 else limit / 2), Fact(0, 1, limit)]) == {(0, 0)}
+
+
+def test_engine_json_adds_a_point_to_bare_exponents_only() -> None:
+    text = durable_adapter.engine_json(b'[{"sid":"i1e5","v":1e+16},{"v":-1e-7},{"v":2.5e+16},{"v":5.0}]')
+    assert text == '[{"sid":"i1e5","v":1.0e+16},{"v":-1.0e-7},{"v":2.5e+16},{"v":5.0}]'
+
+
+def test_a_session_the_engine_did_not_read_to_the_end_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without the fix the engine stops at 1e+16 and says nothing: the last sentinel never fires.
+    monkeypatch.setattr(durable_adapter, "engine_json", bytes.decode)
+    compiled = CompiledConditions([Condition(">", 3)])
+    with pytest.raises(EngineError) as caught:
+        compiled.violations([Fact(0, 0, 1e16), Fact(0, 1, 5.0)])
+    assert str(caught.value) == "durable-rules did not read every fact of a session"
 
 
 @pytest.mark.parametrize("value", [1, True, "1", None, math.inf, -math.inf, math.nan], ids=repr)
@@ -256,7 +289,7 @@ def test_the_drain_cap_and_the_marker_check_stop_an_unguarded_ruleset() -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert json.loads(proc.stdout) == [
-        "durable-rules fired more actions than the 2 facts asserted",
+        "durable-rules fired more actions than the 3 facts asserted",  # 2 sentinels and 1 fact
         "durable-rules fired r0 on a document that is not a measured fact",
         [[0, 0]],
     ]

@@ -35,6 +35,10 @@ What the adapter relies on, and the pin(s) that justify it:
 * **Only numbers in compared fields**: comparisons coerce (string vs number
   compares as strings, bools act as 0/1 or "true"/"false").
 * **No actions run in the engine**: the adapter only drains the messages.
+* **Numbers with a point in the mantissa**: ``1e+16`` or ``1e-07`` (how json and orjson write
+  1e16 and 1e-7) is not read -- the fact and every later fact of the same message are silently
+  dropped, and a ruleset with such a limit fails to build -- while ``1.0e+16`` is read with its
+  value.  (test_a_bare_exponent_silently_drops_the_rest_of_the_message, ...)
 
 Anything touching ``durable.lang`` / Host runs in a subprocess (with a
 timeout), so no thread is left behind in the pytest process.  Loops that can
@@ -749,6 +753,48 @@ def test_missing_field_never_satisfies_comparison(make_ruleset):
     for cond in ({"$gt": {"v": 3}}, {"$lt": {"v": 3}}, {"$neq": {"v": 3}}, {"v": None}):
         h = make_ruleset(_one_rule({"$and": [{"svck": 1}, cond]}), "missing")
         assert _fire(h, {"sid": "1", "svck": 1}) == (1, 0), cond
+
+
+def _fired_subjects(rules_text, facts_text, sid):
+    """A ruleset from JSON text, facts asserted as JSON text: the sorted `s` of the facts that fired."""
+    handle = dre.create_ruleset(_unique_name("num"), rules_text)
+    try:
+        code, state_handle = dre.assert_facts(handle, facts_text)
+        fired = sorted(m["r"]["m"]["s"] for m in _drain(handle, state_handle))
+        dre.delete_state(handle, sid)
+        return fired
+    finally:
+        dre.delete_ruleset(handle)
+
+
+def _gt_rule(limit_text):
+    return '{"r": {"all": [{"m": {"$and": [{"svck": 1}, {"$gt": {"v": %s}}]}}]}}' % limit_text
+
+
+@pytest.mark.parametrize("number", ["1e16", "1e+16", "1E16", "1e-07", "-1e5"])
+def test_a_bare_exponent_silently_drops_the_rest_of_the_message(number):
+    sid = "x" + str(next(_counter))
+    facts = (f'[{{"sid":"{sid}","svck":1,"s":0,"v":5.0}},{{"sid":"{sid}","svck":1,"s":1,"v":{number}}},'
+             f'{{"sid":"{sid}","svck":1,"s":2,"v":5.0}}]')
+    # Every fact satisfies v > -1000000; facts 1 and 2 were never read.
+    assert _fired_subjects(_gt_rule("-1000000"), facts, sid) == [0]
+
+
+@pytest.mark.parametrize(
+    ("number", "limit", "fires"),
+    [("1.0e+16", "9.9e+15", True), ("1.0e+16", "1.1e+16", False), ("1.0e-07", "0.5", False),
+     ("1.5e-7", "1.0e-07", True), ("-1.0e5", "-99999", False), ("0.000001", "0", True)],
+)
+def test_an_exponent_after_a_point_is_read_with_its_value(number, limit, fires):
+    sid = "y" + str(next(_counter))
+    facts = f'[{{"sid":"{sid}","svck":1,"s":0,"v":{number}}},{{"sid":"{sid}","svck":1,"s":1,"v":1.0e+30}}]'
+    assert _fired_subjects(_gt_rule(limit), facts, sid) == ([0, 1] if fires else [1])
+
+
+def test_a_ruleset_with_a_bare_exponent_limit_cannot_be_built():
+    with pytest.raises(dre.error, match="204"):
+        dre.create_ruleset(_unique_name("explimit"), _gt_rule("1e+16"))
+    dre.delete_ruleset(dre.create_ruleset(_unique_name("explimit"), _gt_rule("1.0e+16")))
 
 
 # --------------------------------------------------------------------------
