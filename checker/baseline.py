@@ -107,6 +107,8 @@ def load_baseline(path: Path) -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise BaselineError(f"baseline {path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
+    except RecursionError:
+        raise _fail(path, "invalid JSON: nested too deeply") from None
     return parse_baseline(path, data)
 
 

@@ -14,6 +14,7 @@ import bisect
 import codecs
 import difflib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -242,13 +243,93 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
+class _BadValue(ValueError):
+    """A JSON value the standard library would decode but JSON Lines (orjson) rejects."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):
+        raise _BadValue(f"number {_short(text)} is out of range")
+    return value
+
+
+def _int64(text: str) -> int:
+    value = int(text)
+    if not -(1 << 63) <= value < (1 << 64):  # what orjson (and so a .jsonl file) accepts
+        raise _BadValue(f"number {_short(text)} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _BadValue(f"{name} is not a JSON number")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "..."
+
+
+_INF = float("inf")
+# What a .json value may hold is what a .jsonl line may: no NaN/Infinity, finite floats, 64-bit
+# integers, no lone surrogates, no runaway nesting (orjson's limits), each a per-record error.
+_STRICT = json.JSONDecoder(parse_float=_finite_float, parse_int=_int64, parse_constant=_no_constant)
+_LENIENT = json.JSONDecoder()  # only to find where a value _STRICT rejected ends
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SCALAR_END = re.compile(r"[,\]}\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Unreadable:
+    """A value decoded no further, and why (becomes the record's `InputProblem`)."""
+
+    reason: str
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """Where the JSON value starting at `pos` ends (brackets counted outside strings), without
+    decoding it: for values too deeply nested to decode. None if `text` ends first."""
+    if text[pos] not in "[{":
+        m = _SCALAR_END.search(text, pos)
+        return m.start() if m else None
+    depth = 0
+    for m in _STRING_OR_BRACKET.finditer(text, pos):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return None
+
+
+def _problem(err: Exception) -> _Unreadable:
+    if isinstance(err, RecursionError):
+        return _Unreadable("nested too deeply")
+    return _Unreadable(str(err))
+
+
+def _lone_surrogate(value: Any) -> _Unreadable | None:
+    """Whether a decoded value holds a string with a lone surrogate (orjson cannot encode it)."""
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError as err:
+        if "surrogates" in str(err):
+            return _Unreadable("a string holds a lone surrogate (\\ud800-\\udfff): not Unicode text")
+        if "Recursion" in str(err):
+            return _Unreadable("nested too deeply")
+        raise
+    return None
+
+
 class _Scanner:
     """Walks a JSON document's top level with `raw_decode`, recording where each value starts.
 
     Accepts an array of interactions, `{"interactions": [...]}`, or a single interaction object.
     """
 
-    _decoder = json.JSONDecoder()
+    _decoder = _STRICT
 
     def __init__(self, text: str, name: str) -> None:
         self.text = text
@@ -277,10 +358,38 @@ class _Scanner:
         self.pos += 1
 
     def _value(self) -> tuple[int, Any]:
+        """The next value and where it starts; an `_Unreadable` for one JSON Lines would reject."""
         self._skip()
         start = self.pos
-        value, self.pos = self._decoder.raw_decode(self.text, self.pos)
+        try:
+            value, self.pos = self._decoder.raw_decode(self.text, self.pos)
+        except (_BadValue, RecursionError) as err:
+            end = self._skip_value(start)
+            if end is None:
+                raise self._fail("Unterminated value") from None
+            self.pos = end
+            return start, _problem(err)
+        if _SURROGATE_ESCAPE.search(self.text, start, self.pos):
+            value = _lone_surrogate(value) or value
         return start, value
+
+    def _lenient(self, start: int) -> Any:
+        try:
+            return _LENIENT.raw_decode(self.text, start)[0]
+        except (json.JSONDecodeError, RecursionError):
+            return None
+
+    def _skip_value(self, start: int) -> int | None:
+        try:
+            return _LENIENT.raw_decode(self.text, start)[1]
+        except (json.JSONDecodeError, RecursionError):
+            return _value_end(self.text, start)
+
+    def _record(self, start: int, value: Any) -> tuple[SourceLocation, Any]:
+        where = self.location(start)
+        if isinstance(value, _Unreadable):
+            return where, InputProblem(where, f"invalid JSON: {value.reason}")
+        return where, value
 
     def document(self) -> Iterator[tuple[SourceLocation, Any]]:
         self._skip()
@@ -307,7 +416,7 @@ class _Scanner:
             return
         while True:
             start, value = self._value()
-            yield self.location(start), value
+            yield self._record(start, value)
             self._skip()
             if self.text.startswith(",", self.pos):
                 self.pos += 1
@@ -317,14 +426,19 @@ class _Scanner:
 
     def _object(self) -> Iterator[tuple[SourceLocation, Any]]:
         start = self.pos
-        snapshot = self.pos
-        value_start, whole = self._value()
-        if isinstance(whole, dict) and isinstance(whole.get("interactions"), list):
+        _, whole = self._value()
+        # A wrapper with an unreadable value outside "interactions" is still a wrapper.
+        shape = self._lenient(start) if isinstance(whole, _Unreadable) else whole
+        if isinstance(shape, dict) and isinstance(shape.get("interactions"), list):
             # Re-walk the wrapper to find where each element of "interactions" starts.
-            self.pos = snapshot
+            self.pos = start
             yield from self._wrapper()
+            others = [key for key in shape if key != "interactions"]
+            if others:
+                where = self.location(start)
+                yield where, InputProblem(where, _wrapper_keys(others))
             return
-        yield self.location(start), whole
+        yield self._record(start, whole)
 
     def _wrapper(self) -> Iterator[tuple[SourceLocation, Any]]:
         self._expect("{")
@@ -343,6 +457,14 @@ class _Scanner:
                 continue
             self._expect("}")
             return
+
+
+def _wrapper_keys(others: Sequence[str]) -> str:
+    return (
+        f"a document {{\"interactions\": [...]}} may hold no other key, found {others[0]!r}"
+        + (f" and {len(others) - 1} more" if len(others) > 1 else "")
+        + "; its interactions were audited, the rest was not"
+    )
 
 
 class _StreamScanner(_Scanner):
@@ -423,9 +545,20 @@ class _StreamScanner(_Scanner):
                 if not self._more():
                     raise self._error(err.pos, err.msg) from None
                 continue
+            except (_BadValue, RecursionError) as err:
+                skipped = self._skip_value(self.pos)
+                if skipped is None or (skipped == len(self.text) and not self.eof):
+                    if self._more():
+                        continue
+                    if skipped is None:
+                        raise self._fail("Unterminated value") from None
+                start, self.pos = self.pos, skipped
+                return start, _problem(err)
             # A value that ends the window may be cut short (a number): decode it again.
             if end < len(self.text) or not self._more():
                 start, self.pos = self.pos, end
+                if _SURROGATE_ESCAPE.search(self.text, start, end):
+                    value = _lone_surrogate(value) or value
                 return start, value
 
     def _object(self) -> Iterator[tuple[SourceLocation, Any]]:
@@ -433,6 +566,8 @@ class _StreamScanner(_Scanner):
         self._expect("{")
         record: dict[str, Any] = {}
         wrapper = False
+        unreadable: _Unreadable | None = None
+        others: list[str] = []
         self._skip()
         if self.text.startswith("}", self.pos):
             self.pos += 1
@@ -449,7 +584,10 @@ class _StreamScanner(_Scanner):
                     yield from self._array()
                 else:
                     _, value = self._value()
-                    if not wrapper:
+                    others.append(key)
+                    if isinstance(value, _Unreadable):
+                        unreadable = unreadable or value
+                    elif not wrapper:
                         record[key] = value
                 self._skip()
                 if self.text.startswith(",", self.pos):
@@ -457,7 +595,12 @@ class _StreamScanner(_Scanner):
                     continue
                 self._expect("}")
                 break
-        if not wrapper:
+        if wrapper:
+            if others:
+                yield where, InputProblem(where, _wrapper_keys(others))
+        elif unreadable is not None:
+            yield where, InputProblem(where, f"invalid JSON: {unreadable.reason}")
+        else:
             yield where, record
 
 

@@ -89,6 +89,7 @@ def test_a_previous_json_report_is_a_baseline(run_cli: Callable[..., Any], tmp_p
     [
         ("{\n  \"version\": 1,\n  \"fingerprints\": [\n", "{path}:4:1: invalid JSON: Expecting value"),
         ("[]", "{path}: not a svccheck baseline (expected a JSON object)"),
+        ("[" * 100_000 + "]" * 100_000, "{path}: invalid JSON: nested too deeply"),
         ('{"version": 2, "fingerprints": []}', "{path}: baseline version 2 is not supported (expected 1)"),
         ('{"fingerprints": ["abc"]}', "{path}: fingerprints[0]: 'abc' is not a fingerprint (16 hex digits)"),
         ('{"fingerprints": "abc"}', "{path}: 'fingerprints' must be a list of fingerprints"),

@@ -152,7 +152,49 @@ def test_jsonl_writer_keeps_no_reference_to_findings(rules: list[object]) -> Non
 
 # --- large .json files are read in chunks -------------------------------------------------------
 
+UNREADABLE_DOCUMENTS = {
+    # What JSON Lines (orjson) rejects is a per-record error in a .json file too; the rest is read.
+    "constants": '[{"id": "n1", "metrics": {"rings": NaN}}, {"id": "n2", "metrics": {"r": -Infinity}},\n'
+                 ' {"id": "ok", "channel": "phone"}, {"id": "n3", "metrics": {"r": 1e400}}, 7, Infinity]',
+    "big int": '[{"id": "i1", "metrics": {"rings": 123456789012345678901234567890}}, {"id": "ok", "channel": "chat"}]',
+    "surrogate": '[{"id": "s1", "text": "a \\ud800 b"}, {"id": "ok", "channel": "chat", "x-t": "\\ud83d\\ude00 \\\\ud800"}]',
+    "deep": '[{"id": "d1", "x-deep": ' + "[" * 3000 + "]" * 3000 + '},\n{"id": "ok", "channel": "phone"}]',
+    "deep document": "[" * 3000 + "]" * 3000,
+    "wrapper with more keys": '{"source": "x", "interactions": [{"id": "ok", "channel": "phone"}], "n": NaN}',
+}
+
+
+@pytest.mark.parametrize("name", UNREADABLE_DOCUMENTS)
+def test_what_json_lines_rejects_is_a_record_error_in_a_json_file(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "doc.json"
+    path.write_text(UNREADABLE_DOCUMENTS[name], encoding="utf-8")
+    got = [line.replace(str(path), "F") for line in _describe([path])]
+    expected = {
+        "constants": [
+            "F:1:2: invalid JSON: NaN is not a JSON number",
+            "F:1:43: invalid JSON: -Infinity is not a JSON number",
+            "ok@F:2:2",
+            "F:2:36: invalid JSON: number 1e400 is out of range",
+            "F:2:75: 7 is not of type 'object'",
+            "F:2:78: invalid JSON: Infinity is not a JSON number",
+        ],
+        "big int": ["F:1:2: invalid JSON: number 12345678901234567890... is out of range", "ok@F:1:70"],
+        "surrogate": [
+            "F:1:2: invalid JSON: a string holds a lone surrogate (\\ud800-\\udfff): not Unicode text", "ok@F:1:38",
+        ],
+        "deep": ["F:1:2: invalid JSON: nested too deeply", "ok@F:2:1"],
+        "deep document": ["F:1:2: invalid JSON: nested too deeply"],
+        "wrapper with more keys": [
+            "ok@F:1:34",
+            "F:1:1: a document {\"interactions\": [...]} may hold no other key, found 'source' and 1 more;"
+            " its interactions were audited, the rest was not",
+        ],
+    }[name]
+    assert got == expected
+
+
 JSON_DOCUMENTS = [
+    *UNREADABLE_DOCUMENTS.values(),
     '[{"id": "a", "channel": "phone"},\n  {"id": "b", "channel": "chat", "metrics": {"rings": 12345}}\n]\n',
     '{"source": "x", "interactions": [\n{"id": "a", "channel": "phone"}, {"id": "b",\n "channel": "email"}],\n "n": 2}',
     '\ufeff  {"id": "solo", "channel": "visit", "checklist": {"staff_groomed": false}}\n',
