@@ -110,6 +110,7 @@ alternative first, with whole-word assertions at both ends.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -642,11 +643,26 @@ def _spans(text: str, cut: re.Pattern[str], lo: int, hi: int) -> list[_Span]:
     return out
 
 
-def _index_of(spans: list[_Span], offset: int) -> int:
-    for i, s in enumerate(spans):
-        if offset < s.end or (offset == s.end and s.delim == ""):
-            return i
-    return len(spans) - 1
+def _index_of(spans: list[_Span], offset: int, ends: list[int] | None = None) -> int:
+    """The span holding `offset`: the first that ends after it (the last one also at its end)."""
+    i = bisect.bisect_right(ends if ends is not None else [s.end for s in spans], offset)
+    if i > 0 and spans[i - 1].end == offset and spans[i - 1].delim == "":
+        return i - 1
+    return min(i, len(spans) - 1)
+
+
+# The sentences of the last text asked about: an utterance with many hits is split into
+# sentences once, not once a hit (which made a long utterance with many hits quadratic).
+_last_sentences: tuple[str, list[_Span], list[int]] = ("", [_Span(0, 0, "")], [0])
+
+
+def _sentences(text: str) -> tuple[list[_Span], list[int]]:
+    global _last_sentences
+    cached = _last_sentences
+    if cached[0] is not text:
+        spans = _spans(text, _SENT_END, 0, len(text))
+        cached = _last_sentences = (text, spans, [s.end for s in spans])
+    return cached[1], cached[2]
 
 
 def hit_context(norm_text: str, hit: PhraseHit) -> frozenset[ContextKind]:
@@ -654,8 +670,8 @@ def hit_context(norm_text: str, hit: PhraseHit) -> frozenset[ContextKind]:
     text = norm_text
     kinds: set[ContextKind] = set()
     matched = text[hit.start:hit.end]
-    sentences = _spans(text, _SENT_END, 0, len(text))
-    sent = sentences[_index_of(sentences, hit.start)]
+    sentences, ends = _sentences(text)
+    sent = sentences[_index_of(sentences, hit.start, ends)]
     clauses = _spans(text, _CLAUSE_CUT, sent.start, sent.end)
     ci = _index_of(clauses, hit.start)
     clause = clauses[ci]

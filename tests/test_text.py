@@ -486,3 +486,35 @@ def test_builtin_findings_name_plain_phrases(forbidden: PhraseMatcher) -> None:
     for text, phrase in [("这个我不知道。", "不知道"), ("這不歸我管。", "不归我管"), ("Sorry, I don’t know.", "I don't know")]:
         h = forbidden.first(normalise(text))
         assert h is not None and h.phrase == phrase
+
+
+def test_contexts_of_many_hits_in_one_text_are_those_of_each_hit_alone() -> None:
+    # The sentences of the last text are kept (a long utterance with many hits was quadratic);
+    # answers must not depend on which text was asked about before.
+    from svccheck import text as text_module
+
+    matcher = PhraseMatcher(["不知道", "i don't know"])
+    one = normalise("不知道您方便吗? 我不知道。 I don't know, if you don't know. " * 3)
+    other = normalise("如果您不知道密码? 他也不知道。")
+    expected = {}
+    for sample in (one, other):
+        for hit in matcher.search(sample):
+            text_module._last_sentences = ("", [], [])  # forget: computed afresh
+            expected[(sample, hit.start)] = hit_context("".join(list(sample)), hit)
+    got = {}
+    for sample in (one, other, one):
+        for hit in matcher.search(sample):
+            got[(sample, hit.start)] = hit_context(sample, hit)
+    assert got == expected and len(got) == 11  # 3 x 3 in the first text, 2 in the other
+
+
+@pytest.mark.parametrize("offset", range(0, 30))
+def test_the_span_of_an_offset_is_found_as_by_a_scan(offset: int) -> None:
+    from svccheck.text import _CLAUSE_CUT, _index_of, _spans
+
+    sample = "ab,,cd;ef: gh,ij、kl"
+    spans = _spans(sample, _CLAUSE_CUT, 0, len(sample))
+    scanned = next(
+        (i for i, s in enumerate(spans) if offset < s.end or (offset == s.end and s.delim == "")), len(spans) - 1
+    )
+    assert _index_of(spans, offset) == scanned
