@@ -48,12 +48,17 @@ def _load_schema() -> dict[str, Any]:
 _VALIDATOR = jsonschema.Draft202012Validator(_load_schema())
 
 
+def is_jsonl(path: Path) -> bool:
+    """Whether a file is read as JSON Lines (`.jsonl`, in any case: exports say `.JSONL` too)."""
+    return path.suffix.lower() == ".jsonl"
+
+
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
-    """Files as given; directories searched recursively for *.json and *.jsonl, sorted."""
+    """Files as given; directories searched recursively for *.json and *.jsonl (any case), sorted."""
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.suffix in INPUT_SUFFIXES and p.is_file()
+                p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
             )
             if not found:
                 yield InputProblem(SourceLocation(str(path)), "directory has no .json or .jsonl files")
@@ -61,7 +66,18 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
         elif path.exists():
             yield path
         else:
-            yield InputProblem(SourceLocation(str(path)), "no such file or directory")
+            yield InputProblem(SourceLocation(str(path)), _missing(path))
+
+
+def _missing(path: Path) -> str:
+    """Why a path that does not exist cannot be read (a symbolic link loop is not "no such file")."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "no such file or directory"
+    except OSError as err:
+        return f"cannot read: {err.strerror or err}"
+    return "no such file or directory"
 
 
 def read_inputs(paths: Iterable[Path]) -> Iterator[Item]:
@@ -150,7 +166,7 @@ def decode_record(location: SourceLocation, record: Any) -> Any:
 def _records(path: Path, decode: bool = True) -> Iterator[tuple[SourceLocation, Any]]:
     name = str(path)
     try:
-        if path.suffix == ".jsonl":
+        if is_jsonl(path):
             yield from _jsonl_records(path, name, decode)
         else:
             yield from _json_records(path, name)

@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from .audit import Auditor, Outcome, build_report
-from .interactions import Item, RawLine, SeenIds, build_interaction, decode_record, expand_paths, input_records, jsonl_lines, read_inputs
+from .interactions import (
+    Item, RawLine, SeenIds, build_interaction, decode_record, expand_paths, input_records, is_jsonl, jsonl_lines, read_inputs,
+)
 from .errors import EngineError
 from .model import Dimension, Evidence, Finding, Gap, InputProblem, Interaction, Report, Severity, SourceLocation, Status
 from .rules import Rule
@@ -214,7 +216,7 @@ def _tasks(paths: Sequence[Path], size: int) -> Iterator[list[Any]]:
     it nothing), anything else as `_chunks` of `size` records."""
     others: list[Path | InputProblem] = []
     for entry in expand_paths(paths):
-        if isinstance(entry, Path) and entry.suffix == ".jsonl":
+        if isinstance(entry, Path) and is_jsonl(entry):
             yield from _chunks(_others(others), size)
             others = []
             yield from ([block] for block in _blocks(entry, size << 10))

@@ -350,7 +350,7 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(
         p
         for p in directory.rglob("*")
-        if p.suffix in RULE_SUFFIXES and p.is_file() and not {"phrases", "fixtures"} & set(p.relative_to(directory).parts[:-1])
+        if p.suffix.lower() in RULE_SUFFIXES and p.is_file() and not {"phrases", "fixtures"} & set(p.relative_to(directory).parts[:-1])
         and not p.name.endswith(EXPECTED_SUFFIXES)  # a fixture case's expected findings (svccheck test)
     )
 
@@ -386,7 +386,7 @@ def scan_rules(
     rules: list[Rule] = []
     seen: dict[str, SourceLocation] = {}
     for source in sources:
-        if source.is_file() and source.suffix in RULE_SUFFIXES:
+        if source.is_file() and source.suffix.lower() in RULE_SUFFIXES:
             files = [source]
         elif source.is_dir():
             files = rule_files(source)

@@ -101,6 +101,19 @@ def test_a_missing_file(tmp_path: Path) -> None:
     assert _items(tmp_path / "nope.json") == ["nope.json: no such file or directory"]
 
 
+def test_a_symbolic_link_loop_is_not_called_missing(tmp_path: Path) -> None:
+    (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
+    assert _items(tmp_path / "loop.json") == ["loop.json: cannot read: Too many levels of symbolic links"]
+
+
+def test_extensions_are_recognised_in_any_case(tmp_path: Path) -> None:
+    # Exports from Windows tools say .JSON and .Jsonl; a directory must not skip them silently.
+    _write(tmp_path / "in" / "UP.JSON", PHONE % "up")
+    _write(tmp_path / "in" / "sub" / "b.Jsonl", (PHONE % "b1") + "\n" + (PHONE % "b2") + "\n")
+    items = [str(i) if isinstance(i, InputProblem) else f"{i.id}:{i.location.line}" for i in read_inputs([tmp_path / "in"])]
+    assert items == ["up:1", "b1:1", "b2:2"]  # UP.JSON < sub/b.Jsonl; the .Jsonl file read as JSON Lines
+
+
 def test_a_directory_without_inputs_even_if_named_like_one(tmp_path: Path) -> None:
     (tmp_path / "x.json").mkdir()
     assert _items(tmp_path / "x.json") == ["x.json: directory has no .json or .jsonl files"]

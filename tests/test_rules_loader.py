@@ -143,9 +143,9 @@ def test_a_survey_gap_rule_may_omit_the_dimension(tmp_path: Path, standards: dic
 
 
 def test_rule_files_are_found_recursively_sorted_skipping_phrases_and_fixtures(tmp_path: Path) -> None:
-    for name in ("b/z.yaml", "a.yml", "c.yaml", "phrases/p.yaml", "fixtures/f.yaml", "notes.txt", "d/phrases/q.yaml"):
+    for name in ("b/z.yaml", "a.yml", "c.yaml", "E.YAML", "phrases/p.yaml", "fixtures/f.yaml", "notes.txt", "d/phrases/q.yaml"):
         _write(tmp_path / Path(name).parent, "x: 1\n", Path(name).name)
-    assert [p.relative_to(tmp_path).as_posix() for p in rule_files(tmp_path)] == ["a.yml", "b/z.yaml", "c.yaml"]
+    assert [p.relative_to(tmp_path).as_posix() for p in rule_files(tmp_path)] == ["E.YAML", "a.yml", "b/z.yaml", "c.yaml"]
 
 
 def test_rules_are_sorted_by_id_across_files(tmp_path: Path, standards: dict[str, Standard]) -> None:
