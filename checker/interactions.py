@@ -65,6 +65,8 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
             yield from found
         elif path.exists():
             yield path
+        elif str(path) == "-":
+            yield InputProblem(SourceLocation("-"), "standard input is not read: save it to a .json or .jsonl file")
         else:
             yield InputProblem(SourceLocation(str(path)), _missing(path))
 
@@ -160,7 +162,7 @@ def decode_record(location: SourceLocation, record: Any) -> Any:
     try:
         return orjson.loads(record.data)
     except _DecodeError as err:
-        return InputProblem(location, f"invalid JSON: {_decode_reason(err, record.data)}")
+        return _line_problem(location, err, record.data)
 
 
 def _records(path: Path, decode: bool = True) -> Iterator[tuple[SourceLocation, Any]]:
@@ -199,7 +201,21 @@ def jsonl_lines(
         try:
             yield location, orjson.loads(line)
         except _DecodeError as err:
-            yield location, InputProblem(location, f"invalid JSON: {_decode_reason(err, line)}")
+            yield location, _line_problem(location, err, line)
+
+
+_WITHIN_LINE = re.compile(r": line 1 column ([0-9]+) \(char [0-9]+\)$")
+
+
+def _line_problem(location: SourceLocation, err: Exception, line: bytes) -> InputProblem:
+    """A JSON Lines line that does not decode: located at its column when the error is within
+    the line (`f.jsonl:2:5: ...`, not `f.jsonl:2: ...: line 1 column 5 (char 4)`)."""
+    reason = _decode_reason(err, line)
+    within = _WITHIN_LINE.search(reason)
+    if within is None:
+        return InputProblem(location, f"invalid JSON: {reason}")
+    where = SourceLocation(location.file, location.line, int(within.group(1)))
+    return InputProblem(where, f"invalid JSON: {reason[: within.start()]}")
 
 
 def _decode_reason(err: Exception, line: bytes) -> str:
@@ -223,8 +239,9 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        yield SourceLocation(name), InputProblem(SourceLocation(name), "not UTF-8 text")
+    except UnicodeDecodeError as err:
+        where = _byte_location(name, err.object, err.start)  # err.object: the bytes after any BOM
+        yield where, InputProblem(where, "not UTF-8 text")
         return
     scanner = _Scanner(text, name)
     try:
@@ -236,8 +253,9 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]
 
 def _json_records_streamed(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]:
     """`_json_records` for large files: memory holds about one chunk and one interaction."""
-    if not _is_utf8(path):  # checked first, so that, as for small files, nothing is yielded
-        yield SourceLocation(name), InputProblem(SourceLocation(name), "not UTF-8 text")
+    bad = _first_non_utf8(path, name)  # checked first, so that, as for small files, nothing is yielded
+    if bad is not None:
+        yield bad, InputProblem(bad, "not UTF-8 text")
         return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         try:
@@ -247,16 +265,34 @@ def _json_records_streamed(path: Path, name: str) -> Iterator[tuple[SourceLocati
             yield location, InputProblem(location, f"invalid JSON: {err.msg}")
 
 
-def _is_utf8(path: Path) -> bool:
+def _byte_location(name: str, data: bytes, offset: int, line: int = 1, line_start: int = 0) -> SourceLocation:
+    """The line and column (in bytes) of `offset` in `data`, which starts at `line`."""
+    line += data.count(b"\n", 0, offset)
+    cut = data.rfind(b"\n", 0, offset)
+    start = cut + 1 if cut >= 0 else line_start
+    return SourceLocation(name, line, offset - start + 1)
+
+
+def _first_non_utf8(path: Path, name: str) -> SourceLocation | None:
+    """Where the first byte that is not UTF-8 is (line, column in bytes), or None for UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    line, column0 = 1, 0  # column0: bytes of the current line before the chunk
     with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(STREAM_CHUNK):
+        while chunk := handle.read(STREAM_CHUNK):
+            try:
                 decoder.decode(chunk)
+            except UnicodeDecodeError as err:
+                # err.object is the chunk after up to 3 bytes held from the last one (never a newline).
+                held = len(err.object) - len(chunk)
+                return _byte_location(name, err.object, err.start, line, held - column0)
+            cut = chunk.rfind(b"\n")
+            column0 = len(chunk) - cut - 1 if cut >= 0 else column0 + len(chunk)
+            line += chunk.count(b"\n")
+        try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return False
-    return True
+            return SourceLocation(name, line)
+    return None
 
 
 class _BadValue(ValueError):
@@ -640,9 +676,10 @@ def _reword(error: jsonschema.ValidationError) -> str:
     """Say what is wrong in the user's terms where jsonschema's wording is opaque."""
     last = error.absolute_path[-1] if error.absolute_path else None
     if error.validator == "pattern" and last in _TIME_FIELDS:
+        seconds = "" if last == "started_at" else " or a number of seconds since the start"
         return (
             f"{error.instance!r} is not an ISO 8601 datetime with an offset "
-            "(e.g. 2026-03-02T18:00:00+08:00) or a number of seconds since the start"
+            f"(e.g. 2026-03-02T18:00:00+08:00){seconds}"
         )
     if error.validator in ("unevaluatedProperties", "additionalProperties") and isinstance(error.instance, dict):
         known = _known_keys(error.schema)

@@ -407,13 +407,36 @@ class _Compiled:
     max_len: int
 
 
+_MAX_NESTING = 20  # brackets inside brackets; a phrase needs two or three
+
+
 def _compile_phrase(source: str) -> _Compiled:
     if not source.strip():
         raise PhraseError(source, "empty phrase")
+    if _nesting(source) > _MAX_NESTING:
+        # The parser and the regex builder recurse per level (a thousand levels was a traceback).
+        raise PhraseError(source, f"brackets nested more than {_MAX_NESTING} deep")
     seq = _Parser(source, normalise(source)).parse()
     if _min_len(seq) == 0:
         raise PhraseError(source, "the phrase can match empty text; make some part of it not optional")
     return _Compiled(source, seq, _seq_regex(seq), _max_len(seq))
+
+
+def _nesting(source: str) -> int:
+    """The deepest bracket nesting, ignoring escaped brackets (an upper bound is enough)."""
+    depth = deepest = 0
+    escaped = False
+    for c in source:
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")]":
+            depth -= 1
+    return deepest
 
 
 def _expand_first(seq: tuple[_Node, ...]) -> list[tuple[_Node, ...]]:

@@ -101,6 +101,21 @@ def test_a_missing_file(tmp_path: Path) -> None:
     assert _items(tmp_path / "nope.json") == ["nope.json: no such file or directory"]
 
 
+def test_standard_input_is_named_as_such() -> None:
+    assert [str(i) for i in read_inputs([Path("-")])] == ["-: standard input is not read: save it to a .json or .jsonl file"]
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"started_at": "2026-03-02"}, "started_at: '2026-03-02' is not an ISO 8601 datetime with an offset (e.g. 2026-03-02T18:00:00+08:00)"),
+        ({"events": [{"type": "answer", "at": "9:00"}]}, "events[0].at: '9:00' is not an ISO 8601 datetime with an offset (e.g. 2026-03-02T18:00:00+08:00) or a number of seconds since the start"),
+    ],
+)
+def test_a_time_field_says_what_it_may_hold(record: dict[str, object], message: str) -> None:
+    assert str(_one(record)).endswith(message)
+
+
 def test_a_symbolic_link_loop_is_not_called_missing(tmp_path: Path) -> None:
     (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
     assert _items(tmp_path / "loop.json") == ["loop.json: cannot read: Too many levels of symbolic links"]
@@ -184,7 +199,7 @@ def test_a_scalar_in_an_array_is_one_problem_among_valid_interactions(tmp_path: 
 
 
 def test_non_utf8_json(tmp_path: Path) -> None:
-    assert _items(_write(tmp_path / "n.json", b'[{"id": "a", "channel": "\xff"}]')) == ["n.json: not UTF-8 text"]
+    assert _items(_write(tmp_path / "n.json", b'[{"id": "a", "channel": "\xff"}]')) == ["n.json:1:26: not UTF-8 text"]
 
 
 def test_a_non_utf8_json_line_is_one_problem(tmp_path: Path) -> None:

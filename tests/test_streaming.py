@@ -53,7 +53,7 @@ def test_raw_lines_decode_where_they_are_audited(tmp_path: Path) -> None:
     location, raw = units[0]  # type: ignore[misc]
     assert decode_record(location, raw) == {"id": "p1", "channel": "phone", "metrics": {"rings": 1}}
     bad = decode_record(SourceLocation(str(path), 3), units[1][1])  # type: ignore[index]
-    assert isinstance(bad, InputProblem) and str(bad).startswith(f"{path}:3: invalid JSON: ")
+    assert isinstance(bad, InputProblem) and str(bad) == f"{path}:3:2: invalid JSON: unexpected character, expected a string key"
 
 
 def test_outcomes_hold_at_most_one_batch(rules: list[object]) -> None:
@@ -242,7 +242,7 @@ def test_chunked_json_reading_of_the_examples_and_bad_utf8(tmp_path: Path, monke
     monkeypatch.setattr(interactions, "STREAM_JSON_BYTES", 0)
     monkeypatch.setattr(interactions, "STREAM_CHUNK", 100)
     assert _describe(paths) == whole
-    assert whole[-1] == f"{bad}: not UTF-8 text"
+    assert whole[-1] == f"{bad}:1:43: not UTF-8 text"  # line and column (in bytes) of the first bad byte
 
 
 def test_chunked_json_holds_a_window_not_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,3 +258,19 @@ def test_chunked_json_holds_a_window_not_the_file(tmp_path: Path, monkeypatch: p
         assert (value["id"], location.line, location.column) == (f"x{number}", number + 2, 1)
         widest = max(widest, len(scanner.text))
     assert widest <= 2 * 4096 + len(record) + 16
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
+def test_a_non_utf8_byte_is_located_alike_in_small_and_chunked_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    from svccheck import interactions
+
+    bad = tmp_path / "bad.json"
+    line3 = b' {"id": "b", "x-n": "' + "好好 ".encode() + b'\xff"}]'
+    bad.write_bytes(b'\xef\xbb\xbf[{"id": "' + "电话".encode() + b'", "channel": "phone"},\n\n' + line3)
+    whole = _describe([bad])
+    assert whole == [f"{bad}:3:29: not UTF-8 text"]  # column in bytes: 21, then 好好 (6) and a space
+    monkeypatch.setattr(interactions, "STREAM_JSON_BYTES", 0)
+    monkeypatch.setattr(interactions, "STREAM_CHUNK", chunk)
+    assert _describe([bad]) == whole

@@ -234,6 +234,7 @@ def test_duplicate_phrases_and_empty_matcher() -> None:
         ),
         ("abc\\", "phrase \"abc\\\": '\\' at the end; write \\\\ for a backslash"),
         ("a\nb)", "phrase \"a\\nb)\": unbalanced ')' (no opening '(')"),
+        ("(" * 21 + "a" + ")" * 21, 'phrase "' + "(" * 21 + "a" + ")" * 21 + '": brackets nested more than 20 deep'),
     ],
 )
 def test_phrase_errors(phrase: str, message: str) -> None:
