@@ -7,6 +7,7 @@ QA staff edit rule files by hand; every problem is reported as `file:line:col: k
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +16,24 @@ from typing import Any
 import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.composer import MaxDepthExceededError
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import SourceLocation
+
+# Deeper nesting is refused while parsing: ruamel builds values recursively and would die of a
+# RecursionError a few hundred levels down, and no svccheck file needs more than a dozen levels.
+MAX_DEPTH = 100
+# The most nodes that aliases may add to a document by repeating what an anchor names. A few
+# nested anchors can otherwise stand for billions of nodes ("billion laughs"), which turning the
+# document into plain data would expand; a hand-written file re-uses a handful of anchors.
+ALIAS_BUDGET = 100_000
+# Keys that have a JSON form: rules, waivers and configuration are validated as JSON.
+_KEY_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "merge"))
+# A lone surrogate cannot be encoded: it must not reach `explain` or a report as "text".
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,25 +88,185 @@ class YamlLoadError(Exception):
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """Parse a YAML file keeping positions; a syntax error becomes one located `Problem`."""
+    """Parse a YAML file keeping positions; anything wrong with it becomes one located `Problem`.
+
+    The document is composed (parsed into nodes that know their line) and checked before it is
+    turned into values, so that an alias bomb is refused before anything expands it and a value
+    that cannot be built is reported at its node.
+    """
+    text = _read(path)
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _LocatingConstructor
+    yaml.max_depth = MAX_DEPTH
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        node = yaml.compose(text)
+        if node is None:
+            return YamlDoc(path, None)
+        _check_tree(node)
+        return YamlDoc(path, yaml.constructor.construct_document(node))
+    except _Refused as err:
+        raise YamlLoadError(_at(path, err.mark, err.message)) from None
+    except MaxDepthExceededError as err:
+        raise YamlLoadError(_at(path, err.problem_mark, f"nested more than {MAX_DEPTH} levels deep")) from None
+    except MarkedYAMLError as err:
+        reason = " ".join(str(err.problem or err.context or "invalid YAML").split())
+        raise YamlLoadError(_at(path, err.problem_mark or err.context_mark, reason)) from None
+    except YAMLError as err:
+        raise YamlLoadError(_at(path, None, " ".join(str(err).split()))) from None
+    except Exception as err:
+        # ruamel builds values with plain Python (datetime.date, int(), a dict lookup for
+        # booleans...), whose ValueError, KeyError, ... say nothing about where they came from.
+        raise YamlLoadError(_construction_problem(path, yaml.constructor, err)) from None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
     except OSError as err:
         raise YamlLoadError(Problem(SourceLocation(str(path)), "file", f"cannot read: {err.strerror or err}")) from None
     except UnicodeDecodeError:
         raise YamlLoadError(Problem(SourceLocation(str(path)), "file", "not UTF-8 text")) from None
-    yaml = YAML(typ="rt")
-    try:
-        root = yaml.load(text)
-    except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        reason = " ".join(str(err.problem or err.context or "invalid YAML").split())
-        raise YamlLoadError(Problem(SourceLocation(str(path), line, col), "yaml", reason)) from None
-    except YAMLError as err:
-        reason = " ".join(str(err).split())
-        raise YamlLoadError(Problem(SourceLocation(str(path)), "yaml", reason)) from None
-    return YamlDoc(path, root)
+
+
+def _at(path: Path, mark: StreamMark | None, message: str) -> Problem:
+    if mark is None:
+        return Problem(SourceLocation(str(path)), "yaml", message)
+    return Problem(SourceLocation(str(path), mark.line + 1, mark.column + 1), "yaml", message)
+
+
+class _Refused(Exception):
+    """A composed document that is refused before its values are built."""
+
+    def __init__(self, mark: StreamMark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _LocatingConstructor(RoundTripConstructor):
+    """Remembers the innermost node whose value could not be built, to say where it is."""
+
+    failed: Node | None = None
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except Exception:
+            # The innermost call sees the error first; its callers must not overwrite it.
+            if self.failed is None:
+                self.failed = node
+            raise
+
+
+def _construction_problem(path: Path, constructor: Any, err: Exception) -> Problem:
+    reason = "" if isinstance(err, KeyError) else " ".join(str(err).split())  # a KeyError says only the key
+    node = constructor.failed if isinstance(constructor, _LocatingConstructor) else None
+    if node is None:
+        return _at(path, None, f"cannot read YAML: {reason or type(err).__name__}")
+    what = repr(node.value) if isinstance(node, ScalarNode) else f"this {_kind(node)}"
+    message = f"cannot read {what} as {_short(node.tag)}" + (f": {reason}" if reason else "")
+    if isinstance(node, ScalarNode) and node.ctag.handle is None:
+        # No tag was written: the author most likely meant text that happens to look like a date.
+        message += " (quote it if it is meant as text)"
+    return _at(path, node.start_mark, message)
+
+
+@dataclass(slots=True)
+class _Counts:
+    """Nodes that one node of the document stands for once aliases are expanded."""
+
+    size: int = 1  # itself and everything under it
+    extra: int = 0  # of those, the ones that repeat an anchored node
+    biggest: int = 0  # the largest repeat directly under it...
+    alias: str | None = None  # ...and its anchor, to name it
+
+    def add_repeat(self, node: Node, size: int) -> None:
+        self.size += size
+        self.extra += size
+        if size > self.biggest:
+            self.biggest, self.alias = size, node.anchor
+
+
+def _check_tree(root: Node) -> None:
+    """Refuse a composed document that is not plain data, or that aliases make too big.
+
+    An alias is the very node its anchor names, so the document is a graph: one iterative
+    depth-first walk (no recursion limit) visits each node once and adds up its `_Counts`. A
+    node met again is a repeat of its whole size, so the walk costs the size of the file however
+    far the aliases would expand; a node met again on the current path is a cycle. Only an
+    anchored node can be met again, and scalars (most nodes) are counted by their parent.
+    """
+    done: dict[int, int] = {}  # id(anchored node) -> its expanded size
+    on_path: dict[int, _Counts] = {}
+    stack: list[tuple[Node, Node | None, bool]] = [(root, None, False)]
+    while stack:
+        node, parent, finished = stack.pop()
+        if finished:
+            counts = on_path.pop(id(node))
+            if counts.extra > ALIAS_BUDGET:
+                named = f"alias *{counts.alias} makes" if counts.alias else "aliases make"
+                raise _Refused(
+                    node.start_mark,
+                    f"{named} this {_kind(node)} stand for more than {ALIAS_BUDGET} nodes: refusing a possible alias bomb",
+                )
+            if node.anchor is not None:
+                done[id(node)] = counts.size
+            if parent is not None:
+                above = on_path[id(parent)]
+                above.size += counts.size
+                above.extra += counts.extra
+        elif id(node) in done:
+            assert parent is not None  # only a child can be met twice
+            on_path[id(parent)].add_repeat(node, done[id(node)])
+        elif id(node) in on_path:
+            raise _Refused(node.start_mark, f"&{node.anchor} contains its own alias *{node.anchor}: recursive data is not supported")
+        else:
+            _check_node(node)
+            counts = on_path[id(node)] = _Counts()
+            stack.append((node, parent, True))
+            for child in reversed(_children(node)):
+                if not isinstance(child, ScalarNode):
+                    stack.append((child, node, False))
+                elif id(child) in done:
+                    counts.add_repeat(child, 1)
+                else:
+                    _check_node(child)
+                    counts.size += 1
+                    if child.anchor is not None:
+                        done[id(child)] = 1
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_node(node: Node) -> None:
+    """Refuse a string that is not valid Unicode, or a mapping key with no JSON form."""
+    if isinstance(node, ScalarNode) and isinstance(node.value, str):
+        bad = _SURROGATE.search(node.value)
+        if bad:
+            raise _Refused(node.start_mark, f"lone surrogate \\u{ord(bad.group()):04x} in a string: not valid Unicode text")
+    if isinstance(node, MappingNode):
+        for key, _ in node.value:
+            if not isinstance(key, ScalarNode):
+                raise _Refused(key.start_mark, f"a mapping key must be text or a number, not a {_kind(key)}")
+            if key.tag not in _KEY_TAGS:
+                raise _Refused(key.start_mark, f"a mapping key must be text or a number, not {_short(key.tag)} (quote it)")
+
+
+def _kind(node: Node) -> str:
+    return "mapping" if isinstance(node, MappingNode) else "list" if isinstance(node, SequenceNode) else "value"
+
+
+def _short(tag: str | None) -> str:
+    """`tag:yaml.org,2002:int` as YAML authors write it: `!!int`."""
+    if tag and tag.startswith("tag:yaml.org,2002:"):
+        return "!!" + tag.removeprefix("tag:yaml.org,2002:")
+    return str(tag)
 
 
 def dotted(keys: Iterable[str | int]) -> str:

@@ -82,6 +82,16 @@ def test_unparsable_configuration(here: Path) -> None:
     ]
 
 
+def test_a_value_ruamel_cannot_build_is_located_not_a_traceback(here: Path) -> None:
+    problem = (
+        "svccheck.yaml:2:4: yaml: cannot read '2026-01-01 10:00:00 +25:00' as !!timestamp: offset must be a timedelta"
+        " strictly between -timedelta(hours=24) and timedelta(hours=24), not datetime.timedelta(days=1, seconds=3600)."
+        " (quote it if it is meant as text)"
+    )
+    assert _problems(_config(here, "fail-on: minor\nx: 2026-01-01 10:00:00 +25:00\n")) == [problem]
+    assert _audit() == (2, "", f"{problem}\nsvccheck: error: 1 problem(s) in rule files or configuration\n")
+
+
 def test_an_override_value_is_validated_like_the_rule_and_located_at_the_override(here: Path) -> None:
     config = _config(here, f"overrides:\n  {RING_RULE}:\n    max: -1\n    unit: hours\n")
     assert _problems(config) == [

@@ -185,6 +185,13 @@ FORBIDDEN_CHECK = 'check:\n  kind: forbidden-phrases\n  phrases:\n    - 不知�
 PROBLEMS = [
     ("unparsable YAML", BASE.replace("max: 3", "max: [3"), "11:1: yaml: expected ',' or ']', but got '<stream end>'"),
     (
+        "a date that does not exist",
+        BASE + "description: 2026-99-99\n",
+        "11:14: yaml: cannot read '2026-99-99' as !!timestamp: month must be in 1..12 (quote it if it is meant as text)",
+    ),
+    ("a bad explicit tag", BASE.replace("max: 3", "max: !!int three"), "10:8: yaml: cannot read 'three' as !!int: invalid literal for int() with base 10: 'three'"),
+    ("a lone surrogate", BASE + 'description: "\\uD800"\n', "11:14: yaml: lone surrogate \\ud800 in a string: not valid Unicode text"),
+    (
         "unknown check kind",
         BASE.replace("kind: threshold", "kind: thresold"),
         "8:9: check.kind: unknown check kind 'thresold' (known kinds: " + ", ".join(sorted(KINDS)) + ")",

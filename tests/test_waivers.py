@@ -97,6 +97,22 @@ def test_load(waivers_file: Path) -> None:
         ("waiver: []\n", ["{path}:1:1: (top level): 'waivers' is a required property",
                           "{path}:1:1: waiver: unknown key (expected one of: version, waivers)"]),
         ("waivers: [\n", ["{path}:2:1: yaml: expected the node content, but found '<stream end>'"]),
+        (
+            "waivers:\n  - rule: a\n    reason: r\n    approved-by: x\n    expires: 2027-02-30\n",
+            ["{path}:5:14: yaml: cannot read '2027-02-30' as !!timestamp: day is out of range for month"
+             " (quote it if it is meant as text)"],
+        ),
+        (
+            "waivers:\n  - rule: a\n    reason: r\n    approved-by: !!bool maybe\n    expires: 2027-02-28\n",
+            ["{path}:4:18: yaml: cannot read 'maybe' as !!bool"],
+        ),
+        (
+            # "billion laughs": refused before anything expands the 10**8 strings the aliases name
+            "l0: &l0 [" + ", ".join(["lol"] * 9) + "]\n"
+            + "".join(f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]\n" for n in range(1, 8))
+            + "waivers: *l7\n",
+            ["{path}:5:5: yaml: alias *l3 makes this list stand for more than 100000 nodes: refusing a possible alias bomb"],
+        ),
     ],
 )
 def test_invalid_files_report_every_problem_located(
