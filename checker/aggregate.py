@@ -491,7 +491,6 @@ def aggregate(
     )
 
 
-
 # --- reading an audit's JSON report back --------------------------------------------------------------
 
 
@@ -513,6 +512,13 @@ def is_results(path: Path) -> bool:
     except OSError:
         return False
     return re.match(r'\s*\{\s*"findings"\s*:', head) is not None
+
+
+def strangers(findings: Iterable[Finding], interactions: Iterable[Interaction]) -> list[str]:
+    """The interactions findings are about that are not among `interactions`, each once, in the
+    order the findings name them: non-empty when an audit report is paired with other inputs."""
+    known = {i.id for i in interactions}
+    return list(dict.fromkeys(f.interaction for f in findings if f.interaction not in known))
 
 
 def load_results(path: Path) -> tuple[list[Finding], list[str]]:

@@ -1,13 +1,13 @@
 """Importing survey exports (CSV, .xlsx) as interactions, driven by a mapping file.
 
 A mapping (YAML, ``checker/schemas/mapping.schema.json``) names the columns of a mystery-shopper
-export: the visit ``id`` (required), ``site``, ``agent``, ``date`` (with ``timezone``), and
-``channel``, ``source`` and ``wave`` as ``{column: NAME}`` or ``{value: CONSTANT}`` (``wave``
-also ``{from-date: quarter|month}``; ``channel`` defaults to ``visit``); then ``checklist``,
-``metrics`` and ``survey`` map columns to names, and ``comments`` and ``evidence`` list columns
-copied to the ``x-comments`` and ``x-evidence`` extension keys. Problems in the mapping, and
-mapped columns missing from the header, are reported as ``file:line:col: key: message`` and
-nothing is imported (exit 2).
+export: the visit ``id`` (required), ``site``, ``agent``, ``date`` (with ``timezone``: ``Z`` or a
+UTC offset from -14:00 to +14:00), and ``channel``, ``source`` and ``wave`` as ``{column: NAME}``
+or ``{value: CONSTANT}`` (``wave`` also ``{from-date: quarter|month}``; ``channel`` defaults to
+``visit``); then ``checklist``, ``metrics`` and ``survey`` map columns to names, and ``comments``
+and ``evidence`` list columns copied to the ``x-comments`` and ``x-evidence`` extension keys.
+Problems in the mapping, and mapped columns missing from the header, are reported as
+``file:line:col: key: message`` and nothing is imported (exit 2).
 
 Values as people type them (full-width forms are folded first, case is ignored):
 
@@ -42,6 +42,7 @@ from typing import Any
 
 from .errors import ExitCode, SvccheckError
 from .interactions import schema_problem
+from .words import count
 from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
 
 _SCHEMA: dict[str, Any] = json.loads(
@@ -201,10 +202,37 @@ class ImportMapping:
         return out
 
 
+#: The widest UTC offset in use: Kiribati, +14:00 (the IANA zones span -12:00 to +14:00). Either
+#: side is allowed up to it: a typo like +99:99 is what this catches, not an unusual zone.
+MAX_OFFSET_MINUTES = 14 * 60
+
+
+def offset_problem(timezone: str) -> str:
+    """Why a `timezone` the schema let through (``Z`` or ``±HH:MM``) is no UTC offset, or "".
+    Caught here because every date of the export would carry it and every record be rejected."""
+    if timezone == "Z":
+        return ""
+    hours, minutes = int(timezone[1:3]), int(timezone[4:6])
+    if minutes < 60 and hours * 60 + minutes <= MAX_OFFSET_MINUTES:
+        return ""
+    return f"{timezone!r} is not a UTC offset (from -14:00 to +14:00, minutes 00-59; e.g. +08:00)"
+
+
 def _field(data: Mapping[str, Any] | None) -> Field | None:
     if data is None:
         return None
     return Field(column=data.get("column"), value=data.get("value"), from_date=data.get("from-date"))
+
+
+def _beyond_schema(doc: YamlDoc, data: Mapping[str, Any]) -> list[Problem]:
+    """What the schema cannot say about a mapping of the right shape."""
+    problems = []
+    if "wave" in data and "from-date" in data["wave"] and "date" not in data:
+        problems.append(Problem(doc.locate(["wave"]), "wave.from-date", "needs a date column (mapping key 'date')"))
+    bad_offset = offset_problem(data.get("timezone", "Z"))
+    if bad_offset:
+        problems.append(Problem(doc.locate(["timezone"]), "timezone", bad_offset))
+    return problems
 
 
 def load_mapping(path: Path) -> ImportMapping:
@@ -216,8 +244,8 @@ def load_mapping(path: Path) -> ImportMapping:
     raw = doc.plain() if doc.root is not None else None
     problems = schema_problems(doc, raw, _SCHEMA)
     data: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    if not problems and "wave" in data and "from-date" in data["wave"] and "date" not in data:
-        problems.append(Problem(doc.locate(["wave"]), "wave.from-date", "needs a date column (mapping key 'date')"))
+    if not problems:
+        problems = _beyond_schema(doc, data)
     if problems:
         raise MappingError(f"invalid mapping {path}", tuple(str(p) for p in problems))
     survey = {column: tuple(target.split(".", 1)) for column, target in data.get("survey", {}).items()}
@@ -357,8 +385,8 @@ class ImportStats:
     problems: list[RowProblem] = field(default_factory=list)
 
     def summary(self, name: str) -> str:
-        text = f"{name}: {self.rows} rows, {self.imported} imported, {self.rejected} rejected"
-        return text + (f" ({self.blank} blank rows skipped)" if self.blank else "")
+        text = f"{name}: {count(self.rows, 'row')}, {self.imported} imported, {self.rejected} rejected"
+        return text + (f" ({count(self.blank, 'blank row')} skipped)" if self.blank else "")
 
 
 def bind(mapping: ImportMapping, table: Table) -> dict[str, int]:

@@ -17,6 +17,7 @@ from svccheck.aggregate import (
     is_results,
     load_results,
     servqual_row,
+    strangers,
     wave_of,
 )
 from svccheck.cli import main
@@ -224,6 +225,15 @@ def test_diagnoses_cover_rules_and_scorecard_items(card: Rule) -> None:
 # --- audit JSON read back, and the command ------------------------------------------------------------
 
 
+def test_strangers_are_the_interactions_findings_name_but_the_inputs_lack() -> None:
+    a, b, c = interaction("a"), interaction("b"), interaction("c")
+    findings = [finding(c), finding(a), finding(c, rule="visit.walk"), finding(b)]
+    # each once, in the order the findings first name them
+    assert strangers(findings, [a]) == ["c", "b"]
+    assert strangers(findings, [a, b, c]) == []
+    assert strangers([], []) == []
+
+
 def write_batch(tmp_path: Path) -> Path:
     records = [
         {"id": "v1", "channel": "visit", "site": "north", "agent": "n1", "wave": "W1",
@@ -247,8 +257,9 @@ def test_report_from_audit_json_equals_report_from_inputs(tmp_path: Path) -> Non
     direct = CliRunner().invoke(main, ["report", str(source), "--lang", "en"])
     via_json = CliRunner().invoke(main, ["report", str(results), str(source), "--lang", "en"])
     assert (direct.exit_code, via_json.exit_code) == (0, 0)
-    # the same report apart from the inputs line
-    assert direct.stdout.splitlines()[3:] == via_json.stdout.splitlines()[3:]
+    # the same report, inputs line included: the results file is not one of the inputs
+    assert direct.stdout == via_json.stdout
+    assert f"Inputs: `{source}`" in direct.stdout.splitlines()
     # built-in scorecard, v1: tangibles 2/2, responsiveness 2/2, empathy 0/2 -> (20 + 20 + 0) / 60 = 66.67;
     # findings: the scorecard's and visit.smile-eye-contact's
     assert "| 2 | north | 1 | 66.67 | 0% | 2 | 2.00 |" in direct.stdout

@@ -44,6 +44,23 @@ def test_create_writes_every_finding_sorted(run_cli: Callable[..., Any], tmp_pat
     assert created.stderr == f"svccheck: baseline of {len(expected)} findings from 22 interactions written to {out}\n"
 
 
+def test_create_counts_in_words_and_follows_the_configuration(
+    run_cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = tmp_path / "one.json"
+    visit.write_text('{"id": "a", "channel": "visit", "metrics": {"checkout_seconds": 312}}', encoding="utf-8")
+    created = run_cli("baseline", "create", visit, "-o", tmp_path / "b.json")
+    assert created.stderr == f"svccheck: baseline of 1 finding from 1 interaction written to {tmp_path / 'b.json'}\n"
+    # svccheck.yaml is found and used as by `svccheck audit`: a disabled rule leaves no finding.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "svccheck.yaml").write_text('disable: ["promise.*"]\n', encoding="utf-8")
+    configured = run_cli("baseline", "create", visit)
+    assert json.loads(configured.stdout)["findings"] == []
+    assert configured.stderr == (
+        "svccheck: configuration: svccheck.yaml\nsvccheck: baseline of 0 findings from 1 interaction\n"
+    )
+
+
 def test_create_to_stdout_and_input_errors_exit_3(run_cli: Callable[..., Any]) -> None:
     result = run_cli("baseline", "create", PHONE, "examples/invalid/duplicate-id.json")
     assert result.exit_code == 3

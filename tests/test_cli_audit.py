@@ -165,6 +165,10 @@ def test_a_data_problem_in_a_measured_interaction_is_exit_3_naming_interaction_a
         (["--fail-on", "bad"], "Error: Invalid value for '--fail-on': 'bad' is not one of"),
         (["--format", "json", "--output", "a", "--output", "b"], "svccheck: error: more --output options than --format options"),
         (["--format", "json", "--format", "text"], "svccheck: error: only one --format can go to standard output; give the others an --output"),
+        (["--jobs", "0"], "Error: Invalid value for '--jobs' / '-j': 0 is not in the range 1<=x<=256.\n"),
+        (["--jobs", "257"], "Error: Invalid value for '--jobs' / '-j': 257 is not in the range 1<=x<=256.\n"),
+        # Once an OverflowError traceback from the process pool.
+        (["-j", "2147483648"], "Error: Invalid value for '--jobs' / '-j': 2147483648 is not in the range 1<=x<=256.\n"),
     ],
 )
 def test_usage_errors_are_exit_2(run_cli: Run, tmp_path: Path, args: list[str], stderr_ends: str) -> None:
@@ -173,6 +177,11 @@ def test_usage_errors_are_exit_2(run_cli: Run, tmp_path: Path, args: list[str], 
     assert (result.exit_code, result.stdout) == (2, "")
     assert stderr_ends in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_largest_jobs_is_accepted(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)  # under 1 MiB: audited in one process
+    assert run_cli("audit", path, "--jobs", "256").exit_code == 1
 
 
 # --- reports ------------------------------------------------------------------------------------------
@@ -285,6 +294,57 @@ def test_two_runs_are_byte_identical(run_cli: Run, fmt: str) -> None:
     assert first.stdout
 
 
+# --- one line on stderr when every report goes to a file -------------------------------------------
+
+
+def test_exit_3_with_every_report_in_files_says_why_on_stderr(run_cli: Run, tmp_path: Path) -> None:
+    good = _json_file(tmp_path / "good.json", CLEAN_VISIT)
+    out = tmp_path / "wt.json"
+    result = run_cli("audit", good, tmp_path / "missing.json", "--format", "json", "--output", out)
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == f"svccheck: 1 interaction audited, 0 findings (0 failing at or above major), 1 input error -> {out}\n"
+
+
+def test_exit_1_with_several_files_names_them_all(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, MINOR_CALL)
+    text, data = tmp_path / "r.txt", tmp_path / "r.json"
+    result = run_cli("audit", path, "--format", "text", "--output", text, "--format", "json", "--output", data)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"svccheck: 2 interactions audited, 3 findings (2 failing at or above major), 0 input errors -> {text}, {data}\n"
+    )
+
+
+def test_the_streamed_jsonl_report_in_a_file_says_so_too(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, MINOR_CALL)
+    out = tmp_path / "r.jsonl"
+    result = run_cli("audit", path, "--format", "jsonl", "--output", out, "--fail-on", "minor")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"svccheck: 2 interactions audited, 3 findings (3 failing at or above minor), 0 input errors -> {out}\n"
+    assert out.read_text(encoding="utf-8") == run_cli("audit", path, "--format", "jsonl", "--fail-on", "minor").stdout
+
+
+def test_with_a_baseline_the_line_counts_new_failing_findings(run_cli: Run, tmp_path: Path) -> None:
+    old = _json_file(tmp_path / "old.json", MAJOR_VISIT)
+    baseline = tmp_path / "baseline.json"
+    run_cli("baseline", "create", old, "-o", baseline)
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, {**MAJOR_VISIT, "id": "b"})
+    out = tmp_path / "r.json"
+    result = run_cli("audit", path, "--baseline", baseline, "--max-findings", "2", "--format", "json", "--output", out)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        "svccheck: 2 interactions audited, 4 findings (2 new failing at or above major, --max-findings 2),"
+        f" 0 input errors -> {out}\n"
+    )
+
+
+def test_a_report_on_standard_output_adds_nothing_to_stderr(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
+    mixed = run_cli("audit", path, "--format", "json", "--output", tmp_path / "r.json", "--format", "text")
+    assert (mixed.exit_code, mixed.stderr) == (1, "")
+    assert mixed.stdout.endswith("fail-on major: 2 findings at or above it\n")
+
+
 # --- bad input never ends in a traceback ------------------------------------------------------------
 
 PHONE_OK = '{"id": "ok", "channel": "phone"}'
@@ -294,7 +354,8 @@ BAD_INPUTS: list[tuple[str, str, bytes | None, str]] = [
     ("malformed JSON", "bad.json", b'[{"id": "x", "channel": "phone",}]', ":1:33: invalid JSON: Expecting property name enclosed in double quotes"),
     ("wrong field", "wf.jsonl", b'{"id": "x", "chanel": "phone"}', ":1: interaction x: 'channel' is a required property"),
     ("empty file", "empty.json", b"", ":1:1: invalid JSON: Expecting value (the file is empty)"),
-    ("non-UTF-8 bytes", "latin.json", '[{"id": "x", "channel": "café"}]'.encode("latin-1"), ": not UTF-8 text"),
+    ("non-UTF-8 bytes", "latin.json", '[{"id": "x", "channel": "café"}]'.encode("latin-1"), ":1:29: not UTF-8 text"),
+    ("garbage in a JSON Lines line", "bad.jsonl", b'{"id": 1 2}\n', ":1:10: invalid JSON: unexpected character, expected ',' or '}'"),
     ("non-UTF-8 line", "latin.jsonl", '{"id": "x", "channel": "café"}'.encode("latin-1"), ":1: invalid JSON: not UTF-8 text"),
     ("a JSON scalar", "scalar.json", b"42", ':1:1: expected an interaction, an array of them or {"interactions": [...]}'),
     (

@@ -104,3 +104,25 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any]) -
     second = run_cli("audit", "examples", "--format", "github")
     assert first.exit_code == 3
     assert first.stdout == second.stdout and first.stdout
+
+
+def test_the_summary_and_the_waiver_warning_count_in_words(builtin_rules: list[Rule], tmp_path: Path) -> None:
+    # Once "1 interactions audited, 1 findings ... 1 input errors".
+    visit = tmp_path / "one.json"
+    visit.write_text('{"id": "a", "channel": "visit", "metrics": {"checkout_seconds": 312}}', encoding="utf-8")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "b"}\n', encoding="utf-8")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "waivers:\n  - rule: promise.*\n    reason: r\n    approved-by: a\n    expires: 2025-12-31\n", encoding="utf-8"
+    )
+    report = audit_paths([visit, broken], builtin_rules)
+    lines = _lines(triage(report, waivers=load_waivers(waivers), today=date(2026, 1, 1)))
+    assert lines[-2] == (
+        f"::warning file={waivers},line=2,col=5,title=expired waiver::"
+        "waiver expired on 2025-12-31 (rule promise.*): no longer applies, 1 finding not waived"
+    )
+    assert lines[-1] == (
+        "::notice::svccheck: 1 interaction audited, 1 finding (1 new, 0 baselined, 0 waived),"
+        " 1 failing at or above major, 1 input error"
+    )

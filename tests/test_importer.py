@@ -210,7 +210,7 @@ def test_row_problems_do_not_stop_other_rows(tmp_path: Path) -> None:
         f"{source}:4: column 编号: empty (every visit needs an id)",
         f"{source}:6: column 编号: duplicate id 'V1' (first in row 2)",
         f"{source}:7: row has 12 cells, the header has 11",
-        f"{source}: 6 rows, 2 imported, 4 rejected (1 blank rows skipped)",
+        f"{source}: 6 rows, 2 imported, 4 rejected (1 blank row skipped)",
     ]
     assert records(result.stdout) == [
         {
@@ -231,7 +231,7 @@ def test_clean_import_exits_0(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "e.csv", [["V1", "上海店", "A1", "2026-03-02 18:00", "Y", "N", "", "", "", "", ""]])
     result = run("import", str(source), "--mapping", str(tmp_path / "map.yaml"))
     assert result.exit_code == 0
-    assert result.stderr == f"{source}: 1 rows, 1 imported, 0 rejected\n"
+    assert result.stderr == f"{source}: 1 row, 1 imported, 0 rejected\n"
 
 
 def test_xlsx(tmp_path: Path) -> None:
@@ -267,6 +267,63 @@ def test_mapping_schema_errors_are_located(tmp_path: Path) -> None:
         f"{mapping}:5:11: timezone: 'Beijing' does not match '^(Z|[+-]\\\\d{{2}}:\\\\d{{2}})$'",
         f"svccheck: error: invalid mapping {mapping}",
     ]
+
+
+def test_a_mapping_value_ruamel_cannot_build_is_located(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(SMALL_MAPPING.replace("site: 门店", "site: 2026-02-30"), "utf-8")
+    result = run("import", str(write_csv(tmp_path / "e.csv", [])), "--mapping", str(mapping))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"{mapping}:2:7: yaml: cannot read '2026-02-30' as !!timestamp: day is out of range for month"
+        " (quote it if it is meant as text)",
+        f"svccheck: error: invalid mapping {mapping}",
+    ]
+
+
+@pytest.mark.parametrize("offset", ["+99:99", "+14:01", "-15:00", "+08:60", "-23:59"])
+def test_a_timezone_that_is_no_utc_offset_is_located(tmp_path: Path, offset: str) -> None:
+    # The schema's pattern lets these through; then every record would be rejected by audit.
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(SMALL_MAPPING.replace('"+08:00"', f'"{offset}"'), "utf-8")
+    source = write_csv(tmp_path / "e.csv", [["V1", "上海店", "A1", "2026-03-02 18:00", "Y", "N", "", "", "", "", ""]])
+    result = run("import", str(source), "--mapping", str(mapping))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"{mapping}:5:11: timezone: '{offset}' is not a UTC offset (from -14:00 to +14:00, minutes 00-59; e.g. +08:00)",
+        f"svccheck: error: invalid mapping {mapping}",
+    ]
+
+
+def test_a_bad_offset_is_reported_with_the_other_mapping_problems(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('id: 编号\ntimezone: "+99:99"\nwave: {from-date: quarter}\n', "utf-8")
+    result = run("import", str(write_csv(tmp_path / "e.csv", [])), "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{mapping}:3:7: wave.from-date: needs a date column (mapping key 'date')",
+        f"{mapping}:2:11: timezone: '+99:99' is not a UTC offset (from -14:00 to +14:00, minutes 00-59; e.g. +08:00)",
+        f"svccheck: error: invalid mapping {mapping}",
+    ]
+
+
+@pytest.mark.parametrize(("offset", "started_at"), [
+    ("+14:00", "2026-03-02T18:00:00+14:00"),
+    ("-14:00", "2026-03-02T18:00:00-14:00"),
+    ("+05:45", "2026-03-02T18:00:00+05:45"),
+    ("-00:00", "2026-03-02T18:00:00-00:00"),
+    ("Z", "2026-03-02T18:00:00+00:00"),
+])
+def test_every_real_offset_is_accepted_and_audits(tmp_path: Path, offset: str, started_at: str) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(SMALL_MAPPING.replace('"+08:00"', f'"{offset}"'), "utf-8")
+    source = write_csv(tmp_path / "e.csv", [["V1", "上海店", "A1", "2026-03-02 18:00", "Y", "N", "", "", "", "", ""]])
+    imported = tmp_path / "v.jsonl"
+    result = run("import", str(source), "--mapping", str(mapping), "-o", str(imported))
+    assert result.exit_code == 0, result.stderr
+    assert records(imported.read_text(encoding="utf-8"))[0]["started_at"] == started_at
+    audited = run("audit", str(imported), "--format", "json")
+    assert json.loads(audited.stdout)["errors"] == []
 
 
 def test_mapped_column_missing_from_the_header(tmp_path: Path) -> None:

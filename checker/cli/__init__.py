@@ -11,13 +11,17 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from ..errors import SvccheckError
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..rules import Rule
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,6 +73,36 @@ def config_option(func: F) -> F:
         help="Project configuration (default: svccheck.yaml in the working directory, if any).",
     )
     return option(func)
+
+
+def rules_option(func: F) -> F:
+    """`--rules DIR` (repeatable): rule directories on top of the configured ones."""
+    option = click.option(
+        "--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+        help="Extra rule directory (repeatable), added to the built-in rules and svccheck.yaml's.",
+    )
+    return option(func)
+
+
+def configured_rules(config_path: Path | None, rule_dirs: Sequence[Path]) -> tuple[Config, list[Rule]]:
+    """The configuration (`--config`, else ./svccheck.yaml if any) and the rules it selects,
+    with the `--rules` directories: what every command that audits runs. Any problem in the
+    rules or the configuration raises RuleError (exit 2), so nothing runs on a broken one.
+    Names the configuration used on stderr (never on stdout, which may carry a report)."""
+    # Imported here: loading rules pulls in every check kind, which `svccheck --help` never needs.
+    from ..config import find_config, load_config, load_rule_set
+
+    config = load_config(find_config(config_path))
+    rules = list(load_rule_set(config, list(rule_dirs)).rules)
+    if config.path is not None:
+        click.echo(f"svccheck: configuration: {config.describe()}", err=True)
+    return config, rules
+
+
+def note_outputs(summary: str, outputs: Sequence[Path]) -> None:
+    """The one stderr line a run ends with when every report went to a file: the CI log then
+    still says why the run failed, and where to look."""
+    click.echo(f"svccheck: {summary} -> {', '.join(str(p) for p in outputs)}", err=True)
 
 
 def lang_option(func: F) -> F:

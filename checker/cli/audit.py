@@ -18,11 +18,16 @@ from ..waivers import load_waivers
 from ..errors import SvccheckError
 from ..formatters import FORMATTERS, get_formatter
 from ..formatters.jsonl import JsonlWriter
-from ..model import SEVERITIES, InputProblem, Report, Severity
+from ..model import SEVERITIES, InputProblem, Report, Severity, Summary
 from ..parallel import default_jobs
 from ..progress import track
-from ..config import find_config, load_config, load_rule_set
-from . import config_option, default_lang, output_stream, user_errors
+from ..words import count
+from . import config_option, configured_rules, default_lang, note_outputs, output_stream, rules_option, user_errors
+
+#: The most worker processes `--jobs` takes. Each is a forked interpreter holding the rules, and
+#: beyond the number of cores more only add memory and start-up time; 256 leaves room for big
+#: machines while a typo (`-j 1000`, `-j 2147483648`) is a usage error instead of a fork storm.
+MAX_JOBS = 256
 
 
 def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path, ...]) -> None:
@@ -37,6 +42,17 @@ def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path,
             render(report, handle)
 
 
+def run_summary(summary: Summary, failing: int, fail_on: Severity, new: bool = False,
+                max_findings: int | None = None) -> str:
+    """One line for stderr: "29 interactions audited, 101 findings (24 failing at or above
+    major), 0 input errors", in the words of the text report's summary."""
+    gate = f"{failing} {'new ' if new else ''}failing at or above {fail_on.value}"
+    if max_findings is not None:
+        gate += f", --max-findings {max_findings}"
+    return (f"{count(summary.interactions, 'interaction')} audited, {count(summary.findings, 'finding')}"
+            f" ({gate}), {count(summary.errors, 'input error')}")
+
+
 def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, output: Path | None,
                  config: str | None = None) -> int:
     """`--format jsonl` alone: findings are written as they come and never held."""
@@ -44,13 +60,15 @@ def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, 
         writer = JsonlWriter(handle, fail_on, config=config)
         summary = stream_report(outcomes, writer.finding, writer.error)
         writer.close(summary)
+    if output is not None:
+        failing = sum(n for name, n in summary.by_severity.items() if Severity(name).at_least(fail_on))
+        note_outputs(run_summary(summary, failing, fail_on), [output])
     return summary_exit_code(summary, fail_on)
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Extra rule directory (repeatable); the built-in rules always apply.")
+@rules_option
 @click.option("--format", "formats", multiple=True, type=click.Choice(sorted(FORMATTERS)),
               help="Report format (repeatable, paired with --output in order). Default: text.")
 @click.option("--output", "outputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
@@ -60,9 +78,9 @@ def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, 
                    "configuration's fail-on, else major).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
               help="Language of messages (default: from the locale).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores). Inputs under 1 MiB are audited in one "
-                   "process. The output is the same for any number.")
+@click.option("--jobs", "-j", type=click.IntRange(1, MAX_JOBS), default=None, metavar="N",
+              help=f"Worker processes, 1 to {MAX_JOBS} (default: all cores). Inputs under 1 MiB are "
+                   "audited in one process. The output is the same for any number.")
 @click.option("--dask", "dask_address", default=None, metavar="SCHEDULER_ADDRESS",
               help="Audit the input files on a Dask cluster, one task per file (needs svccheck[dask] "
                    "and the files at the same paths on the workers).")
@@ -98,12 +116,9 @@ def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[s
     baseline = load_baseline(baseline_path) if baseline_path is not None else None
     waivers = load_waivers(waivers_path) if waivers_path is not None else None
     gated = baseline is not None or waivers is not None or max_findings is not None
-    config = load_config(find_config(config_path))
-    rules = list(load_rule_set(config, list(rule_dirs)).rules)
+    config, rules = configured_rules(config_path, rule_dirs)
     language = lang or default_lang()
     severity = Severity(fail_on) if fail_on else (config.fail_on or Severity.MAJOR)
-    if config.path is not None:  # which configuration was used: one line, never on stdout
-        click.echo(f"svccheck: configuration: {config.describe()}", err=True)
     if dask_address is not None:
         from ..distributed import audit_on_dask
 
@@ -123,4 +138,8 @@ def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[s
     # rendering triggers no longer walk its million objects (a third of a JSON report's time).
     gc.freeze()
     write_reports(report, formats, outputs)
+    if len(outputs) == len(formats or ("text",)):  # nothing on stdout: say on stderr how it went
+        triaged = report.baseline is not None or report.waivers is not None  # "failing" counts new ones
+        note_outputs(run_summary(report.summary, len(report.failing()), report.fail_on, triaged,
+                                 report.max_findings), outputs)
     sys.exit(exit_code(report))

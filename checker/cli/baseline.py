@@ -9,11 +9,11 @@ import click
 
 from .. import parallel
 from ..baseline import write_baseline
-from ..config import find_config, load_config, load_rule_set
 from ..errors import ExitCode
 from ..model import Severity
 from ..parallel import default_jobs
-from . import config_option, output_stream, user_errors
+from ..words import count
+from . import config_option, configured_rules, output_stream, rules_option, user_errors
 
 
 @click.group()
@@ -23,8 +23,7 @@ def baseline() -> None:
 
 @baseline.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Extra rule directory (repeatable), as for `svccheck audit`.")
+@rules_option
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the baseline here (default: standard output).")
 @config_option
@@ -37,14 +36,14 @@ def create(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], output: Path | 
     rule and interaction; commit it and pass it to `svccheck audit --baseline`. Input errors are
     printed and give exit 3; the findings of the valid interactions are still written.
     """
-    config = load_config(find_config(config_path))
-    rules = list(load_rule_set(config, list(rule_dirs)).rules)
+    _, rules = configured_rules(config_path, rule_dirs)
     # The language only shapes messages; fingerprints do not depend on it.
     report = parallel.audit_paths(list(paths), rules, Severity.INFO, "en", default_jobs())
     with output_stream(output) as out:
         write_baseline(report, out)
     for problem in report.errors:
         click.echo(problem, err=True)
-    click.echo(f"svccheck: baseline of {len(report.findings)} findings from {report.summary.interactions} interactions"
+    click.echo(f"svccheck: baseline of {count(len(report.findings), 'finding')}"
+               f" from {count(report.summary.interactions, 'interaction')}"
                + (f" written to {output}" if output else ""), err=True)
     sys.exit(ExitCode.INPUT if report.errors else ExitCode.OK)

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import click
 
-from ..aggregate import GROUP_KEYS, LANGUAGES, aggregate, is_results, load_results
+from ..aggregate import GROUP_KEYS, LANGUAGES, aggregate, is_results, load_results, strangers
 from ..audit import Auditor, build_report
 from ..errors import ExitCode, SvccheckError
 from ..interactions import read_inputs
-from ..model import InputProblem, Interaction, Severity
+from ..model import Finding, InputProblem, Interaction, Severity
 from ..progress import track
 from ..reports import RENDERERS
-from ..rules import Rule, load_rules
-from ..standards import load_standards
-from . import default_lang, output_stream, user_errors
+from ..rules import Rule
+from ..words import count
+from . import config_option, configured_rules, default_lang, note_outputs, output_stream, rules_option, user_errors
 
 
 def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
@@ -35,6 +35,20 @@ def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
     return cards[0] if cards else None
 
 
+def check_results_match(results: Path, findings: Sequence[Finding], interactions: Sequence[Interaction],
+                        problems: Sequence[InputProblem]) -> None:
+    """A results file from auditing other inputs would give a report with its findings silently
+    dropped (they belong to no visit): refuse it, naming the first interaction it is about. The
+    inputs' own problems (an input that can no longer be read) come first: they may be why."""
+    missing = strangers(findings, interactions)
+    if missing:
+        raise SvccheckError(
+            f"{results}: findings about {count(len(missing), 'interaction')} not in the inputs (first: {missing[0]});"
+            " give the inputs that audit report was made from",
+            tuple(str(p) for p in problems),
+        )
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--group-by", type=click.Choice(GROUP_KEYS), default="site", show_default=True,
@@ -42,26 +56,29 @@ def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
 @click.option("--format", "format_", type=click.Choice(sorted(RENDERERS)), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report here instead of standard output.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Extra rule directory (repeatable), as for `svccheck audit`.")
+@rules_option
 @click.option("--scorecard", "scorecard_id", default=None,
               help="Scorecard rule id (needed only when several scorecards are loaded).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the report, and of finding messages when auditing here (default: from the locale).")
+@config_option
 @user_errors
 def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | None,
-           rule_dirs: tuple[Path, ...], scorecard_id: str | None, lang: str | None) -> None:
+           rule_dirs: tuple[Path, ...], scorecard_id: str | None, lang: str | None,
+           config_path: Path | None = None) -> None:
     """Aggregate report of a batch: RESULTS.json INPUTS... or just INPUTS....
 
     RESULTS.json is the output of `svccheck audit --format json` for the same INPUTS; without
-    it the inputs are audited here. Exit codes: 0 report written; 2 rule or usage error;
-    3 some input could not be read (the rest is reported).
+    it the inputs are audited here, with the rules `svccheck audit` would run (svccheck.yaml or
+    --config, and --rules). Exit codes: 0 report written; 2 rule, configuration or usage error,
+    or RESULTS.json has findings about interactions not in INPUTS; 3 some input could not be
+    read (the rest is reported).
     """
     results = paths[0] if is_results(paths[0]) else None
     inputs = list(paths[1:] if results is not None else paths)
     if not inputs:
         raise SvccheckError("give the interactions the audit report is about after RESULTS.json")
-    rules = load_rules(rule_dirs, load_standards(rule_dirs))
+    _, rules = configured_rules(config_path, rule_dirs)
     scorecard = choose_scorecard(rules, scorecard_id)
     items = list(track(read_inputs(inputs), total=None, label="reading"))
     interactions = [i for i in items if isinstance(i, Interaction)]
@@ -69,13 +86,18 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
     if results is not None:
         # The findings keep the language they were audited in; the report's own text follows --lang.
         findings, errors = load_results(results)
-        errors += [str(p) for p in items if isinstance(p, InputProblem)]
+        problems = [p for p in items if isinstance(p, InputProblem)]
+        check_results_match(results, findings, interactions, problems)
+        errors += [str(p) for p in problems]
     else:
         auditor = Auditor(rules, language)
         audited = build_report(auditor.outcomes(track(items, len(items), "auditing")), rules, Severity.MAJOR, language)
         findings, errors = list(audited.findings), [str(p) for p in audited.errors]
-    summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in paths], language)
+    summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in inputs], language)
     render = RENDERERS[format_]
     with output_stream(output) as handle:
         render(summary, handle)
+    if output is not None:
+        note_outputs(f"{count(len(interactions), 'visit')}, {count(len(findings), 'finding')},"
+                     f" {count(len(errors), 'input error')}", [output])
     sys.exit(ExitCode.INPUT if errors else ExitCode.OK)

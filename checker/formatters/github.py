@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..model import Finding, Report, SourceLocation, Status
+from ..words import count
 
 
 def escape_data(text: str) -> str:
@@ -65,16 +66,16 @@ def lines(report: Report) -> list[str]:
     if report.waivers is not None:
         for use in report.waivers.expired:
             w = use.waiver
-            message = f"waiver expired on {w.expires} ({w.scope()}): no longer applies, {use.matched} findings not waived"
+            message = f"waiver expired on {w.expires} ({w.scope()}): no longer applies, {count(use.matched, 'finding')} not waived"
             out.append(command("warning", message, w.location, "expired waiver"))
         for w in report.waivers.stale:
             out.append(command("warning", f"stale waiver ({w.scope()}): matches no finding", w.location, "stale waiver"))
     counts = report.by_status()
     failing = len(report.failing())
     summary = (
-        f"svccheck: {report.summary.interactions} interactions audited, {len(report.findings)} findings"
+        f"svccheck: {count(report.summary.interactions, 'interaction')} audited, {count(len(report.findings), 'finding')}"
         f" ({counts['new']} new, {counts['baselined']} baselined, {counts['waived']} waived),"
-        f" {failing} failing at or above {report.fail_on.value}, {len(report.errors)} input errors"
+        f" {failing} failing at or above {report.fail_on.value}, {count(len(report.errors), 'input error')}"
     )
     out.append(command("notice", summary))
     return out
