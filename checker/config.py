@@ -53,10 +53,19 @@ from .kinds import KINDS, CompileContext
 from .kinds._phrases import resolve_phrase_file
 from .model import Severity, SourceLocation
 from .paths import builtin_rules_dir
-from .rules import Rule, RuleProblem, did_you_mean, exclusive_params, scan_rules
+from .rules import (
+    Example,
+    Rule,
+    RuleProblem,
+    did_you_mean,
+    every_schema_problem,
+    exclusive_params,
+    in_file_order,
+    scan_rules,
+)
 from .standards import Standard, load_standards
 from .text import PhraseError, PhraseMatcher, load_phrase_file, normalise
-from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
+from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml
 
 CONFIG_NAMES = ("svccheck.yaml", "svccheck.yml")
 SCHEMA: dict[str, Any] = json.loads(
@@ -87,29 +96,28 @@ class Override:
         return Problem(self.doc.locate(path, at_key), dotted(path), message)
 
     def apply(self, data: Mapping[str, Any], rule_file: Path) -> tuple[Any, list[Problem]]:
+        """The rule data with the changes made, and the override's own problems. The changes
+        hold only keys that passed the configuration schema (`load_config` leaves out the
+        others), so the patched rule is still checked for every other mistake."""
         check = data.get("check")
         if not isinstance(check, Mapping) or not isinstance(check.get("kind"), str):
             return data, []  # the rule's own schema problems say what is wrong
-        problems = [
-            self._problem([key], f"{key!r} cannot be overridden (write a new rule instead)", at_key=True)
-            for key in self.changes
-            if key in FIXED_KEYS
-        ]
-        if problems:
-            return data, problems
+        problems = []
         patched = dict(data)
         params = dict(check)
         for key in RULE_KEYS:
             if key in self.changes:
                 patched[key] = self._rule_value(key, data.get(key))
+        ignored: set[str] = set()
         for group in exclusive_params(KINDS[params["kind"]].schema) if params["kind"] in KINDS else []:
             given = [name for name in group if name in self.changes]
             if len(given) > 1:
                 problems.append(self._problem([given[-1]], f"contradictory limits: give only one of {', '.join(given)}", True))
-            elif given:
+                ignored.update(given[1:])  # the rest of the rule is checked as if only the first were given
+            if given:
                 params = {k: v for k, v in params.items() if k not in group}
         for key, value in self.changes.items():
-            if key not in RULE_KEYS and key not in PHRASE_KEYS:
+            if key not in RULE_KEYS and key not in PHRASE_KEYS and key not in ignored:
                 params[key] = value
         if any(key in self.changes for key in PHRASE_KEYS):
             problems += self._phrases(params, rule_file)
@@ -127,11 +135,13 @@ class Override:
             key = next(k for k in PHRASE_KEYS if k in self.changes)
             return [self._problem([key], f"a {kind} check has no phrase list", at_key=True)]
         problems = []
-        added = list(self.changes.get("phrases-add", ()))
-        for index, phrase in enumerate(added):
+        added = []
+        for index, phrase in enumerate(self.changes.get("phrases-add", ())):
             try:
                 PhraseMatcher([phrase])
+                added.append(phrase)
             except PhraseError as err:
+                # Reported here, at the override, and kept out of the rule, which would report it again.
                 problems.append(self._problem(["phrases-add", index], str(err)))
         removed = self.changes.get("phrases-remove", ())
         if removed:
@@ -224,7 +234,11 @@ def find_config(explicit: Path | None = None, directory: Path = Path(".")) -> Pa
 
 def load_config(path: Path | None) -> Config:
     """Read and validate a configuration. Its problems are kept in `Config.problems` (so `lint`
-    reports them with the rest); `require_valid` raises them."""
+    reports them with the rest); `require_valid` raises them.
+
+    Every key is checked on its own and every override change too, and what is valid is kept:
+    a mistake in one place never hides another (a rule directory that does not exist, an
+    override's value that the rule refuses), though nothing runs while there is any."""
     if path is None:
         return Config.default()
     try:
@@ -232,31 +246,66 @@ def load_config(path: Path | None) -> Config:
     except YamlLoadError as err:
         return Config(path=path, problems=(err.problem,))
     data = doc.plain() if doc.root is not None else {}
-    problems = schema_problems(doc, data, SCHEMA)
-    if problems:
-        return Config(path=path, doc=doc, problems=tuple(problems))
-    base = path.parent
-    rule_dirs = []
-    for index, name in enumerate(data.get("rules", ())):
-        directory = base / name
-        if not directory.exists():
-            problems.append(Problem(doc.locate(["rules", index]), f"rules[{index}]", f"no such directory: {directory}"))
-        rule_dirs.append(directory)
+    if not isinstance(data, Mapping):
+        return Config(path=path, doc=doc, problems=tuple(every_schema_problem(doc, data, SCHEMA)))
+    problems: list[Problem] = []
+    overrides: dict[str, Override] = {}
+    for key, value in data.items():
+        if key == "overrides" and isinstance(value, Mapping):
+            for rule, changes in value.items():
+                overrides[rule] = _override(doc, rule, changes, problems)
+        else:
+            problems += every_schema_problem(doc, {key: value}, SCHEMA)
     extends = data.get("extends", "all")
-    patterns = ("*",) if extends == "all" else () if extends == "none" else tuple(extends)
     fail_on = data.get("fail-on")
     return Config(
         path=path,
-        extends=patterns,
-        rule_dirs=tuple(rule_dirs),
-        overrides={
-            rule: Override(rule, changes, doc, ("overrides", rule)) for rule, changes in data.get("overrides", {}).items()
-        },
-        disable=tuple(data.get("disable", ())),
-        fail_on=Severity(fail_on) if fail_on else None,
+        extends=() if extends == "none" else _strings(extends) if isinstance(extends, list) else ("*",),
+        rule_dirs=_rule_dirs(doc, path.parent, data.get("rules"), problems),
+        overrides=overrides,
+        disable=_strings(data.get("disable")),
+        fail_on=Severity(fail_on) if fail_on in {s.value for s in Severity} else None,
         doc=doc,
-        problems=tuple(problems),
+        problems=tuple(in_file_order(problems, lambda p: p.location)),
     )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """The usable patterns of a list that may have problems (reported by the schema)."""
+    return tuple(item for item in value if isinstance(item, str) and item) if isinstance(value, list) else ()
+
+
+def _rule_dirs(doc: YamlDoc, base: Path, names: Any, problems: list[Problem]) -> tuple[Path, ...]:
+    directories = []
+    for index, name in enumerate(names if isinstance(names, list) else ()):
+        if not isinstance(name, str) or not name:
+            continue  # the schema says what is wrong with it
+        directory = base / name
+        if not directory.exists():
+            problems.append(Problem(doc.locate(["rules", index]), f"rules[{index}]", f"no such directory: {directory}"))
+        directories.append(directory)
+    return tuple(directories)
+
+
+def _override(doc: YamlDoc, rule: str, changes: Any, problems: list[Problem]) -> Override:
+    """One rule's override with the changes that can be made; the others are reported and left
+    out, so the rule is still checked with the rest (and still checked for existing)."""
+    keys: tuple[str | int, ...] = ("overrides", rule)
+    if not isinstance(changes, Mapping) or not changes:
+        problems += every_schema_problem(doc, {"overrides": {rule: changes}}, SCHEMA)
+        return Override(rule, {}, doc, keys)
+    kept = {}
+    for key, value in changes.items():
+        if key in FIXED_KEYS:
+            where = [*keys, key]
+            message = f"{key!r} cannot be overridden (write a new rule instead)"
+            problems.append(Problem(doc.locate(where, at_key=True), dotted(where), message))
+            continue
+        found = every_schema_problem(doc, {"overrides": {rule: {key: value}}}, SCHEMA)
+        problems += found
+        if not found:
+            kept[key] = value
+    return Override(rule, kept, doc, keys)
 
 
 # --- the configured rule set --------------------------------------------------------------------
@@ -270,8 +319,10 @@ class RuleSet:
     rules: tuple[Rule, ...]
     loaded: tuple[Rule, ...]
     standards: Mapping[str, Standard]
-    problems: tuple[RuleProblem, ...]
+    problems: tuple[RuleProblem, ...]  # file by file, each file's in line order
     config: Config
+    #: The examples of every rule file read, loaded or not, with the rule's id (lint checks them).
+    examples: tuple[tuple[str | None, Example], ...] = ()
 
     def require_valid(self) -> RuleSet:
         if self.problems:
@@ -299,9 +350,10 @@ def resolve_rules(
     """Load the built-in rules, the configuration's rule directories and `extra` paths, apply the
     overrides (unless `overrides` is False) and select what the configuration enables. Never
     raises for a problem in the rules or the configuration: they are all in `RuleSet.problems`."""
+    # The configuration's valid parts are used even when other parts are wrong, so that lint
+    # reports the problems of the rules they reach too; `require_valid` stops anything running.
     problems = [RuleProblem(p, _override_id(config, p)) for p in config.problems]
-    usable = not config.problems
-    directories = _distinct([*(config.rule_dirs if usable else ()), *extra])
+    directories = _distinct([*config.rule_dirs, *extra])
     try:
         standards: Mapping[str, Standard] = load_standards([d if d.is_dir() else d.parent for d in directories if d.exists()])
     except RuleError as err:
@@ -310,15 +362,17 @@ def resolve_rules(
     # A missing configured directory is reported at its line in svccheck.yaml; a missing path
     # given on the command line by the rule loader ("not a directory").
     sources = ([builtin_rules_dir()] if builtin else []) + [d for d in directories if d.exists() or d in extra]
-    patches = dict(config.overrides) if usable and overrides else {}
-    loaded, found = scan_rules(sources, standards or None, patches)
-    problems += found
-    if usable and not overrides:
+    patches = dict(config.overrides) if overrides else {}
+    scan = scan_rules(sources, standards or None, patches)
+    loaded = scan.rules
+    problems += scan.problems
+    if not overrides:
         # Overrides are still checked for rules that do not exist.
-        known = {rule.id for rule in loaded} | {p.rule for p in found if p.rule}
+        known = {rule.id for rule in loaded} | {p.rule for p in scan.problems if p.rule}
         problems += [_no_rule(o, known) for rule, o in sorted(config.overrides.items()) if rule not in known]
-    selected = _select(config, loaded, problems) if usable else list(loaded)
-    return RuleSet(tuple(selected), tuple(loaded), standards, tuple(problems), config)
+    selected = _select(config, loaded, problems)
+    ordered = in_file_order(problems, lambda p: p.problem.location)
+    return RuleSet(tuple(selected), tuple(loaded), standards, tuple(ordered), config, tuple(scan.examples))
 
 
 def _distinct(paths: Sequence[Path]) -> list[Path]:
@@ -340,10 +394,13 @@ def _no_rule(override: Override, known: set[str]) -> RuleProblem:
 
 
 def _override_id(config: Config, problem: Problem) -> str | None:
-    for rule in config.overrides:
-        if problem.key.startswith(f"overrides.{rule}"):
-            return rule
-    return None
+    """The rule a configuration problem is about: `overrides.RULE`, `overrides.RULE.KEY`... (the
+    longest id that fits, so `a.b` is not taken for `a.bc`)."""
+    fits = [
+        rule for rule in config.overrides
+        if problem.key == f"overrides.{rule}" or problem.key.startswith((f"overrides.{rule}.", f"overrides.{rule}["))
+    ]
+    return max(fits, key=len) if fits else None
 
 
 def _is_builtin(rule: Rule) -> bool:

@@ -12,11 +12,13 @@ dotted path of the offending value (``check.max``, ``examples.fail[0]``, ``overr
 Beyond what the audit refuses to run on (schema errors, unknown kinds, parameters and template
 fields, duplicate ids, phrases that cannot compile, missing phrase files, unknown standards,
 contradictory limits, bad overrides), lint also checks that every embedded example is a valid
-interaction (format v1), that a ``condition`` check's ``all`` clauses can hold together
-(``rings > 5`` with ``rings < 3``, or ``tag: x`` with ``not-tag: x``, would never fire), and
-that the fixture cases' expected-findings files (``NAME.expected.yaml``, see `svccheck.ruletest`)
-in the given paths (default: the configuration's rule directories) are well formed, have their
-interaction file beside them and name rules that are in use.
+interaction (format v1), also in a rule that has other problems, that a ``condition`` check's
+``all`` clauses can hold together (``rings > 5`` with ``rings < 3``, or ``tag: x`` with
+``not-tag: x``, would never fire), and that the fixture cases (see `svccheck.ruletest`) in the
+given paths (default: the configuration's rule directories) are usable: expected-findings files
+(``NAME.expected.yaml``) well formed, naming rules that are in use, with their interaction file
+beside them, and that file valid JSON holding valid interactions (``KEY`` is ``input``, or
+``interaction ID`` once the interaction's id is known).
 
 ``--format json`` prints a list of ``{file, line, column, rule, key, message}`` for editors.
 """
@@ -34,7 +36,7 @@ from typing import Any, TextIO
 from .config import Config, resolve_rules
 from .interactions import build_interaction
 from .model import InputProblem, SourceLocation
-from .rules import Rule, did_you_mean
+from .rules import Example, Rule, did_you_mean
 from .ruletest import expected_files, load_cases
 from .yamlpos import YamlLoadError, load_yaml
 
@@ -70,8 +72,8 @@ class LintResult:
 def lint(config: Config, paths: Sequence[Path] = ()) -> LintResult:
     rule_set = resolve_rules(config, paths)
     found = [_pinpointed(p.problem.location, p.rule, p.problem.key, p.problem.message) for p in rule_set.problems]
+    found += [problem for rule, example in rule_set.examples for problem in _example_problems(rule, example)]
     for rule in rule_set.loaded:
-        found += _example_problems(rule)
         found += _clause_problems(rule)
     _, case_problems = load_cases(expected_files(paths or config.rule_dirs), [r.id for r in rule_set.rules])
     found += [_pinpointed(p.location, None, p.key, p.message) for p in case_problems]
@@ -108,15 +110,11 @@ def _pinpointed(location: SourceLocation, rule: str | None, key: str, message: s
     return _from_rule_problem(location, rule, key, message)
 
 
-def _example_problems(rule: Rule) -> Iterator[LintProblem]:
-    counters = {True: 0, False: 0}
-    for example in rule.examples:
-        index = counters[example.expect_fail]
-        counters[example.expect_fail] += 1
-        item = build_interaction(example.record, example.location, 0)
-        if isinstance(item, InputProblem):
-            key = f"examples.{'fail' if example.expect_fail else 'pass'}[{index}]"
-            yield _from_rule_problem(example.location, rule.id, key, f"not a valid interaction: {item.message}")
+def _example_problems(rule: str | None, example: Example) -> Iterator[LintProblem]:
+    item = build_interaction(example.record, example.location, 0)
+    if isinstance(item, InputProblem):
+        message = f"not a valid interaction: {item.message}"
+        yield _from_rule_problem(example.location, rule, f"examples.{example.name}", message)
 
 
 # --- condition clauses that can never hold together ---------------------------------------------

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import string
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .errors import RuleError
 from .kinds import COMMON_FIELDS, KINDS, Check, CompileContext, CompileError
+from .kinds._phrases import CompileErrors
 from .model import Dimension, Gap, Interaction, Localised, RuleInfo, Severity, SourceLocation
 from .paths import builtin_rules_dir
 from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
@@ -35,6 +37,64 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 RULE_SCHEMA = _schema("rule.schema.json")
+_UNKNOWN_KEY = re.compile(r"^unknown key \(expected one of: (?P<known>[^)]*)\)$")
+_T = TypeVar("_T")
+
+
+def every_schema_problem(
+    doc: YamlDoc, instance: Any, schema: Mapping[str, Any], prefix: Sequence[str | int] = ()
+) -> list[Problem]:
+    """`yamlpos.schema_problems`, with every unknown key of a mapping reported: jsonschema gives
+    one error for all the extra keys of a mapping, and it is worded for the first one only, so
+    `bogus: 1` would hide `fail_on: minor` until the next run."""
+    problems = schema_problems(doc, instance, schema, prefix)
+    if not any(_UNKNOWN_KEY.match(p.message) for p in problems):
+        return problems
+    parents = _key_parents(instance, list(prefix))
+    out = []
+    for problem in problems:
+        out.append(problem)
+        match = _UNKNOWN_KEY.match(problem.message)
+        found = parents.get(problem.key) if match is not None else None
+        if match is None or found is None:
+            continue
+        path, mapping = found
+        known = set(match["known"].split(", "))
+        for key in mapping:
+            keys = [*path, key]
+            if key not in known and dotted(keys) != problem.key:
+                out.append(Problem(doc.locate(keys, at_key=True), dotted(keys), problem.message))
+    return out
+
+
+def _key_parents(instance: Any, prefix: list[str | int]) -> dict[str, tuple[list[str | int], Mapping[str, Any]]]:
+    """The dotted key of every key of every mapping in `instance` -> that mapping and its path."""
+    found: dict[str, tuple[list[str | int], Mapping[str, Any]]] = {}
+    stack: list[tuple[list[str | int], Any]] = [(prefix, instance)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                found.setdefault(dotted([*path, key]), (path, node))
+                stack.append(([*path, key], value))
+        elif isinstance(node, list):
+            stack.extend(([*path, index], value) for index, value in enumerate(node))
+    return found
+
+
+def in_file_order(items: Iterable[_T], location: Callable[[_T], SourceLocation]) -> list[_T]:
+    """Problems grouped by file (in the order the files were first reported), each file's in
+    line and column order; problems at the same place keep the order they were found in."""
+    listed = list(items)
+    rank: dict[str, int] = {}
+    for item in listed:
+        rank.setdefault(location(item).file, len(rank))
+
+    def place(item: _T) -> tuple[int, int, int]:
+        where = location(item)
+        return rank[where.file], where.line or 0, where.column or 0
+
+    return sorted(listed, key=place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +136,7 @@ class Example:
     expect_fail: bool
     record: Mapping[str, Any]
     location: SourceLocation
+    name: str  # "pass[0]", "fail[2]": its place in the rule's `examples`
     findings: int | None = None
     messages: tuple[str, ...] | None = None
 
@@ -153,29 +214,52 @@ def _check_template(
     return problems
 
 
-def _examples(doc: YamlDoc, data: Mapping[str, Any], default_channel: str) -> list[Example]:
+def examples_of(doc: YamlDoc) -> list[Example]:
+    """The examples a rule document gives, also when the rule has other problems (lint checks
+    them all in one run); an item the rule schema refuses (not a mapping, say) is left out, the
+    schema problem says what is wrong with it."""
+    data = doc.plain() if isinstance(doc.root, Mapping) else {}
+    block = data.get("examples")
+    if not isinstance(block, Mapping):
+        return []
     out = []
-    block = data.get("examples") or {}
     for outcome in ("pass", "fail"):
-        for index, item in enumerate(block.get(outcome, ())):
-            keys: list[str | int] = ["examples", outcome, index]
-            wrapped = isinstance(item, Mapping) and "interaction" in item
-            record_keys = [*keys, "interaction"] if wrapped else keys
-            record = dict(doc.plain(record_keys))
-            record.setdefault("id", f"{outcome}-example-{index + 1}")
-            record.setdefault("channel", default_channel)
-            findings = item.get("findings") if wrapped else None
-            messages = item.get("messages") if wrapped else None
-            out.append(
-                Example(
-                    expect_fail=outcome == "fail",
-                    record=record,
-                    location=doc.locate(record_keys),
-                    findings=findings,
-                    messages=tuple(messages) if messages is not None else None,
-                )
-            )
+        items = block.get(outcome)
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            example = _example(doc, data, outcome, index, item)
+            if example is not None:
+                out.append(example)
     return out
+
+
+def _example(doc: YamlDoc, data: Mapping[str, Any], outcome: str, index: int, item: Any) -> Example | None:
+    keys: list[str | int] = ["examples", outcome, index]
+    wrapped = isinstance(item, Mapping) and "interaction" in item
+    record = item["interaction"] if wrapped else item
+    if not isinstance(record, Mapping):
+        return None
+    record = dict(record)
+    record.setdefault("id", f"{outcome}-example-{index + 1}")
+    record.setdefault("channel", _default_channel(data))
+    findings = item.get("findings") if wrapped else None
+    messages = item.get("messages") if wrapped else None
+    return Example(
+        expect_fail=outcome == "fail",
+        record=record,
+        location=doc.locate([*keys, "interaction"] if wrapped else keys),
+        name=f"{outcome}[{index}]",
+        findings=findings if isinstance(findings, int) else None,
+        messages=tuple(messages) if isinstance(messages, list) else None,
+    )
+
+
+def _default_channel(data: Mapping[str, Any]) -> str:
+    """An example's channel when it names none: the first the rule applies to, else chat."""
+    applies = data.get("applies-to")
+    channel = applies.get("channel") if isinstance(applies, Mapping) else None
+    channels = [channel] if isinstance(channel, str) else channel if isinstance(channel, list) else []
+    names = [c for c in channels if isinstance(c, str)]
+    return min(names) if names else "chat"
 
 
 class RulePatch(Protocol):
@@ -221,16 +305,25 @@ class _PatchedDoc(YamlDoc):
 def parse_rule(
     doc: YamlDoc, known_standards: Mapping[str, Any] | None, patch: RulePatch | None = None
 ) -> tuple[Rule | None, list[Problem]]:
-    """Validate and compile one rule document; the rule is None when there are problems.
+    """Validate and compile one rule document; the rule is None when there are problems, which
+    come in file order.
 
-    `patch` (a configuration's override of this rule) changes the data before validation."""
+    `patch` (a configuration's override of this rule) changes the data before validation; the
+    problems of the override itself come with those of the patched rule."""
+    problems: list[Problem] = []
     if patch is not None and isinstance(doc.root, Mapping):
-        patched, patch_problems = patch.apply(doc.plain(), doc.path)
-        if patch_problems:
-            return None, patch_problems
+        patched, problems = patch.apply(doc.plain(), doc.path)
         doc = _PatchedDoc(doc.path, doc.root, patched, patch)
+    rule, found = _parse(doc, known_standards)
+    problems += found
+    if problems:
+        return None, in_file_order(problems, lambda p: p.location)
+    return rule, []
+
+
+def _parse(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rule | None, list[Problem]]:
     data = doc.root
-    problems = schema_problems(doc, doc.plain() if data is not None else None, RULE_SCHEMA)
+    problems = every_schema_problem(doc, doc.plain() if data is not None else None, RULE_SCHEMA)
     if problems:
         return None, problems + _check_block_problems(doc, problems)
     data = doc.plain()
@@ -240,7 +333,8 @@ def parse_rule(
     if kind is None:
         known = ", ".join(sorted(KINDS))
         return None, [Problem(doc.locate(["check", "kind"]), "check.kind", f"unknown check kind {kind_name!r} (known kinds: {known})")]
-    problems = _contradictions(doc, check_params, kind.schema, schema_problems(doc, check_params, kind.schema, prefix=["check"]))
+    found = every_schema_problem(doc, check_params, kind.schema, ["check"])
+    problems = _contradictions(doc, check_params, kind.schema, found)
     if kind_name != "survey-gap" and "dimension" not in data:
         problems.append(Problem(doc.locate([], at_key=True), "dimension", "'dimension' is a required property"))
     problems += _check_template(
@@ -256,8 +350,7 @@ def parse_rule(
     try:
         check = kind.compile(check_params, context)
     except CompileError as err:
-        keys = ["check", *err.path]
-        return None, [Problem(doc.locate(keys), dotted(keys), str(err))]
+        return None, _compile_problems(doc, err)
     applies = data.get("applies-to", {})
     channels = _set(applies.get("channel"))
     rule = Rule(
@@ -282,8 +375,13 @@ def parse_rule(
         examples=(),
         location=doc.locate(["id"], at_key=True),
     )
-    examples = _examples(doc, data, min(channels) if channels else "chat")
-    return _with_examples(rule, examples), []
+    return _with_examples(rule, examples_of(doc)), []
+
+
+def _compile_problems(doc: YamlDoc, err: CompileError) -> list[Problem]:
+    """A compile error, or each of those it groups, located in the `check` block."""
+    errors = err.errors if isinstance(err, CompileErrors) else (err,)
+    return [Problem(doc.locate(["check", *e.path]), dotted(["check", *e.path]), str(e)) for e in errors]
 
 
 def _check_block_problems(doc: YamlDoc, found: Sequence[Problem]) -> list[Problem]:
@@ -296,15 +394,14 @@ def _check_block_problems(doc: YamlDoc, found: Sequence[Problem]) -> list[Proble
     if not isinstance(params, Mapping) or not isinstance(params.get("kind"), str) or params["kind"] not in KINDS:
         return []
     kind = KINDS[params["kind"]]
-    problems = _contradictions(doc, params, kind.schema, schema_problems(doc, params, kind.schema, prefix=["check"]))
+    problems = _contradictions(doc, params, kind.schema, every_schema_problem(doc, params, kind.schema, ["check"]))
     if problems:
         return problems
     ident = data.get("id")
     try:
         kind.compile(params, CompileContext(rule_file=doc.path, rule_id=ident if isinstance(ident, str) else ""))
     except CompileError as err:
-        keys = ["check", *err.path]
-        return [Problem(doc.locate(keys), dotted(keys), str(err))]
+        return _compile_problems(doc, err)
     return []
 
 
@@ -371,11 +468,21 @@ def _raw_id(doc: YamlDoc) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@dataclass(frozen=True)
+class RuleScan:
+    """What `scan_rules` found: the rules (sorted by id), every problem (those of each rule in
+    file order), and the examples of every rule file, loaded or not, with its rule id."""
+
+    rules: list[Rule]
+    problems: list[RuleProblem]
+    examples: list[tuple[str | None, Example]]
+
+
 def scan_rules(
     sources: Iterable[Path],
     known_standards: Mapping[str, Any] | None = None,
     patches: Mapping[str, RulePatch] | None = None,
-) -> tuple[list[Rule], list[RuleProblem]]:
+) -> RuleScan:
     """Every rule in the given directories (or single rule files), and every problem found.
 
     `patches` maps rule ids to a configuration's overrides; an override naming no rule is a
@@ -384,6 +491,7 @@ def scan_rules(
     patches = patches or {}
     problems: list[RuleProblem] = []
     rules: list[Rule] = []
+    examples: list[tuple[str | None, Example]] = []
     seen: dict[str, SourceLocation] = {}
     for source in sources:
         if source.is_file() and source.suffix.lower() in RULE_SUFFIXES:
@@ -404,6 +512,7 @@ def scan_rules(
             ident = _raw_id(doc)
             rule, found = parse_rule(doc, known_standards, patches.get(ident) if ident else None)
             problems += [RuleProblem(p, ident) for p in found]
+            examples += [(ident, e) for e in (rule.examples if rule is not None else examples_of(doc))]
             if rule is None:
                 continue
             first = seen.get(rule.id)
@@ -416,7 +525,7 @@ def scan_rules(
     for ident in sorted(set(patches) - set(seen) - {p.rule for p in problems if p.rule}):
         where = patches[ident].origin
         problems.append(RuleProblem(Problem(where, "overrides", f"no rule {ident!r} to override{did_you_mean(ident, seen)}"), ident))
-    return sorted(rules, key=lambda r: r.id), problems
+    return RuleScan(sorted(rules, key=lambda r: r.id), problems, examples)
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -438,7 +547,7 @@ def load_rules(
     Raises RuleError listing every problem in every file when anything is wrong.
     """
     sources = ([builtin_rules_dir()] if builtin else []) + list(directories)
-    rules, problems = scan_rules(sources, known_standards, patches)
-    if problems:
-        raise RuleError(f"{len(problems)} problem(s) in rule files", tuple(str(p) for p in problems))
-    return [rule for rule in rules if rule.id not in disabled]
+    scan = scan_rules(sources, known_standards, patches)
+    if scan.problems:
+        raise RuleError(f"{len(scan.problems)} problem(s) in rule files", tuple(str(p) for p in scan.problems))
+    return [rule for rule in scan.rules if rule.id not in disabled]

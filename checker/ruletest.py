@@ -18,6 +18,11 @@ compare only some rules' findings, write a mapping instead::
     findings: []
 
 A case runs against the whole rule set as configured (overrides applied).
+
+A case file that cannot be used is a problem of the case, not a failed case: an expected-findings
+file that is malformed, has no interaction file beside it or names a rule not in use, and an
+interaction file that is not valid JSON or holds an invalid interaction. `load_cases` reports
+them all, located (`svccheck test` and `svccheck lint` exit 2).
 """
 
 from __future__ import annotations
@@ -29,9 +34,9 @@ from typing import Any, TextIO
 
 from .audit import Auditor
 from .interactions import build_interaction, read_inputs
-from .model import Finding, InputProblem
-from .rules import EXPECTED_SUFFIXES, Example, Rule, did_you_mean
-from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
+from .model import Finding, InputProblem, Interaction
+from .rules import EXPECTED_SUFFIXES, Example, Rule, did_you_mean, every_schema_problem, in_file_order
+from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +51,8 @@ class CaseResult:
 def run_examples(rules: Iterable[Rule], lang: str = "en") -> Iterator[CaseResult]:
     for rule in rules:
         auditor = Auditor([rule], lang)
-        counters = {True: 0, False: 0}
         for example in rule.examples:
-            counters[example.expect_fail] += 1
-            name = f"{'fail' if example.expect_fail else 'pass'}[{counters[example.expect_fail] - 1}]"
-            yield _run(rule, auditor, example, name)
+            yield _run(rule, auditor, example, example.name)
 
 
 def _run(rule: Rule, auditor: Auditor, example: Example, name: str) -> CaseResult:
@@ -136,6 +138,7 @@ class FixtureCase:
     expected_file: Path
     expected: tuple[ExpectedFinding, ...]
     only: frozenset[str] | None  # compare only these rules' findings; None: all
+    interactions: tuple[Interaction, ...]  # read from `input`, all valid (a case with problems is not made)
 
 
 def _case_input(expected_file: Path) -> Path | None:
@@ -161,8 +164,9 @@ def expected_files(paths: Iterable[Path]) -> list[Path]:
 def load_cases(
     files: Iterable[Path], known_rules: Collection[str] | None = None
 ) -> tuple[list[FixtureCase], list[Problem]]:
-    """Parse expected-findings files: located problems for bad ones, a missing input, or (given
-    `known_rules`) a rule that is not in the rule set."""
+    """Parse expected-findings files and read their interaction files: located problems (file by
+    file, in file order) for bad ones, a missing input, an input that is not valid, or (given
+    `known_rules`) a rule that is not in the rule set. A case with any problem is not made."""
     cases, problems = [], []
     for path in files:
         try:
@@ -172,35 +176,56 @@ def load_cases(
             continue
         data = doc.plain() if doc.root is not None else []
         schema = EXPECTED_MAPPING_SCHEMA if isinstance(data, Mapping) else EXPECTED_LIST_SCHEMA
-        found = schema_problems(doc, data, schema)
+        found = every_schema_problem(doc, data, schema)
+        if known_rules is not None:
+            found += _unknown_rules(doc, data, known_rules)
         source = _case_input(path)
         if source is None:
             stem = path.name.split(".expected.")[0]
             found.append(Problem(doc.locate([]), "file", f"no interaction file {stem}.json or {stem}.jsonl beside it (exactly one)"))
-        if known_rules is not None and not found:
-            found += _unknown_rules(doc, data, known_rules)
-        if found:
-            problems += found
+        interactions, unusable = _read_case(source) if source is not None else ([], [])
+        if found or unusable:
+            problems += in_file_order(found, lambda p: p.location) + unusable
             continue
         assert source is not None
         items = data["findings"] if isinstance(data, Mapping) else data
         only = frozenset(data["rules"]) if isinstance(data, Mapping) and "rules" in data else None
         expected = tuple(ExpectedFinding(i["rule"], i.get("event"), i.get("message"), i.get("interaction")) for i in items)
-        cases.append(FixtureCase(source, path, expected, only))
+        cases.append(FixtureCase(source, path, expected, only, tuple(interactions)))
     return cases, problems
 
 
+def _read_case(source: Path) -> tuple[list[Interaction], list[Problem]]:
+    """A case's interactions, and a problem for each that cannot be read or is not valid (in
+    input order, so in file order)."""
+    interactions, problems = [], []
+    for item in read_inputs([source]):
+        if isinstance(item, InputProblem):
+            key = f"interaction {item.interaction}" if item.interaction is not None else "input"
+            problems.append(Problem(item.location, key, item.message))
+        else:
+            interactions.append(item)
+    return interactions, problems
+
+
 def _unknown_rules(doc: YamlDoc, data: Any, known: Collection[str]) -> list[Problem]:
+    """The rules named that are not in use; names in a malformed part are left to the schema."""
     base: list[str | int] = ["findings"] if isinstance(data, Mapping) else []
-    items = data["findings"] if isinstance(data, Mapping) else data
-    named: list[tuple[list[str | int], str]] = [([*base, i, "rule"], item["rule"]) for i, item in enumerate(items)]
+    items = data.get("findings") if isinstance(data, Mapping) else data
+    named: list[tuple[list[str | int], Any]] = [
+        ([*base, i, "rule"], item.get("rule")) for i, item in enumerate(_list(items)) if isinstance(item, Mapping)
+    ]
     if isinstance(data, Mapping):
-        named += [(["rules", i], rule) for i, rule in enumerate(data.get("rules", ()))]
+        named += [(["rules", i], rule) for i, rule in enumerate(_list(data.get("rules")))]
     return [
         Problem(doc.locate(keys), dotted(keys), f"unknown rule {rule!r}{did_you_mean(rule, known)}")
         for keys, rule in named
-        if rule not in known
+        if isinstance(rule, str) and rule and rule not in known
     ]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def run_cases(cases: Iterable[FixtureCase], rules: Sequence[Rule], lang: str = "en") -> Iterator[CaseResult]:
@@ -208,13 +233,10 @@ def run_cases(cases: Iterable[FixtureCase], rules: Sequence[Rule], lang: str = "
     for case in cases:
         findings: list[Finding] = []
         broken: list[str] = []
-        for item in read_inputs([case.input]):
-            if isinstance(item, InputProblem):
-                broken.append(str(item))
-                continue
-            outcome = auditor.audit(item)
+        for interaction in case.interactions:
+            outcome = auditor.audit(interaction)
             findings += outcome.findings
-            broken += [str(p) for p in outcome.problems]
+            broken += [str(p) for p in outcome.problems]  # data the rules could not measure
         yield _compare(case, findings, broken)
 
 

@@ -544,14 +544,19 @@ class PhraseMatcher:
 def load_phrase_file(path: Path) -> list[str]:
     """Phrases of a phrase file: one a line; blank lines and ``#`` comments ignored.
 
-    Raises OSError if the file cannot be read, PhraseError if it is not UTF-8 or
-    a phrase is malformed (the message then starts with ``path:line:``).
+    Raises OSError if the file cannot be read, PhraseError if it is not UTF-8
+    (``str(e)`` is then ``path: not UTF-8 text (byte N)``) or a phrase is
+    malformed (``e.reason`` then starts with ``path:line:``).
     """
     data = Path(path).read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise PhraseError("", f"{path}: not UTF-8 text (byte {e.start})") from None
+        reason = f"{path}: not UTF-8 text (byte {e.start})"
+        error = PhraseError("", reason)
+        # About the file, not a phrase: without the `phrase "": ` that PhraseError starts with.
+        error.args = (reason,)
+        raise error from None
     phrases: list[str] = []
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = _strip_comment(raw).strip()

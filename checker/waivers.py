@@ -33,13 +33,14 @@ without a site or agent). A waiver covers a finding when every selector it gives
 Neither expired nor stale waivers change the exit code. "Today" is the local date unless
 ``--today YYYY-MM-DD`` says otherwise (for reproducible runs and for checking what will expire).
 
-The file is validated against ``schemas/waivers.schema.json``; every problem is reported as
-``file:line:col: key: message`` and the audit does not run (exit 2).
+The file is validated against ``schemas/waivers.schema.json``; every problem of every waiver is
+reported, in file order, as ``file:line:col: key: message`` and the audit does not run (exit 2).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -50,7 +51,8 @@ from typing import Any
 
 from .errors import SvccheckError
 from .model import Finding, Report, Status, Waiver, WaiverStats, WaiverUse
-from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
+from .rules import every_schema_problem, in_file_order
+from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml
 
 SELECTORS: tuple[str, ...] = ("interaction", "rule", "site", "agent")
 
@@ -62,6 +64,8 @@ def _schema() -> dict[str, Any]:
 
 
 WAIVERS_SCHEMA = _schema()
+#: What the schema lets through as a date; whether it is a real day is checked by `date`.
+_DATE = re.compile(WAIVERS_SCHEMA["$defs"]["waiver"]["properties"]["expires"]["pattern"])
 
 
 class WaiverError(SvccheckError):
@@ -75,6 +79,7 @@ class WaiverFile:
 
 
 def _entry_problems(doc: YamlDoc, index: int, entry: Mapping[str, Any]) -> list[Problem]:
+    """What the schema cannot say about one waiver, whatever else is wrong with it."""
     keys: list[str | int] = ["waivers", index]
     problems = []
     if not any(name in entry for name in SELECTORS):
@@ -85,12 +90,14 @@ def _entry_problems(doc: YamlDoc, index: int, entry: Mapping[str, Any]) -> list[
                 "needs at least one of interaction, rule, site, agent (a waiver cannot cover everything)",
             )
         )
+    expires = entry.get("expires")
+    if not isinstance(expires, str) or not _DATE.search(expires):
+        return problems  # missing or not YYYY-MM-DD: the schema says so
     try:
-        date.fromisoformat(entry["expires"])
+        date.fromisoformat(expires)
     except ValueError:
-        problems.append(
-            Problem(doc.locate([*keys, "expires"]), f"waivers[{index}].expires", f"{entry['expires']!r} is not a date")
-        )
+        where = doc.locate([*keys, "expires"])
+        problems.append(Problem(where, f"waivers[{index}].expires", f"{expires!r} is not a date"))
     return problems
 
 
@@ -114,12 +121,14 @@ def load_waivers(path: Path) -> WaiverFile:
     except YamlLoadError as err:
         raise WaiverError(f"invalid waivers file {path}", (str(err.problem),)) from None
     data = doc.plain()
-    problems = schema_problems(doc, data, WAIVERS_SCHEMA)
-    if not problems:
-        for index, entry in enumerate(data["waivers"]):
+    problems = every_schema_problem(doc, data, WAIVERS_SCHEMA)
+    entries = data.get("waivers") if isinstance(data, Mapping) else None
+    for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+        if isinstance(entry, Mapping):
             problems += _entry_problems(doc, index, entry)
     if problems:
-        raise WaiverError(f"invalid waivers file {path}", tuple(str(p) for p in problems))
+        ordered = in_file_order(problems, lambda p: p.location)
+        raise WaiverError(f"invalid waivers file {path}", tuple(str(p) for p in ordered))
     return WaiverFile(str(path), tuple(_waiver(doc, i, e) for i, e in enumerate(data["waivers"])))
 
 

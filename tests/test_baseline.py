@@ -169,4 +169,4 @@ def test_input_errors_win_over_findings_and_max_findings(run_cli: Callable[..., 
 def test_max_findings_must_not_be_negative(run_cli: Callable[..., Any]) -> None:
     result = run_cli("audit", PHONE, "--max-findings", "-1")
     assert result.exit_code == 2
-    assert "Invalid value for '--max-findings': -1 is not in the range x>=0." in result.stderr
+    assert result.stderr == "svccheck audit: error: --max-findings: -1 is not in the range x>=0 (see svccheck audit --help)\n"

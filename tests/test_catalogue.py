@@ -48,6 +48,24 @@ def test_rules_filters_and_json(here: Path) -> None:
     assert out.splitlines()[0].split() == ["规则", "严重程度", "维度", "差距", "适用范围", "标题"]
 
 
+def test_an_unknown_standard_is_a_usage_error(here: Path) -> None:
+    # Once "0 rule(s)" and exit 0: a typo looked like a standard no rule checks.
+    assert _run("rules", "--standard", "hotel.answer-phone-three-ring") == (
+        2, "", "svccheck rules: error: --standard: unknown standard 'hotel.answer-phone-three-ring'"
+        " (did you mean 'hotel.answer-phone-three-rings'?) (see svccheck rules --help)\n"
+    )
+    assert _run("rules", "--standard", "zzz") == (
+        2, "", "svccheck rules: error: --standard: unknown standard 'zzz' (`svccheck standards` lists them)"
+        " (see svccheck rules --help)\n"
+    )
+
+
+def test_a_catalogued_standard_no_rule_checks_lists_no_rule(here: Path) -> None:
+    rule_set = load_rule_set(Config.default())
+    unchecked = sorted(set(rule_set.standards) - {r.standard for r in rule_set.rules})[0]
+    assert _run("rules", "--standard", unchecked) == (0, "id  severity  dimension  gap  applies-to  title\n0 rule(s)\n", "")
+
+
 def test_rules_respect_the_configuration(here: Path) -> None:
     (here / "svccheck.yaml").write_text("extends: [visit.*]\ndisable: [visit.staff-groomed]\n", encoding="utf-8")
     _, out, _ = _run("rules", "--format", "json")

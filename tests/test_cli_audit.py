@@ -157,26 +157,51 @@ def test_a_data_problem_in_a_measured_interaction_is_exit_3_naming_interaction_a
     }
 
 
-@pytest.mark.parametrize(
-    ("args", "stderr_ends"),
-    [
-        ([], "Error: Missing argument 'PATHS...'."),
-        (["--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of"),
-        (["--fail-on", "bad"], "Error: Invalid value for '--fail-on': 'bad' is not one of"),
-        (["--format", "json", "--output", "a", "--output", "b"], "svccheck: error: more --output options than --format options"),
-        (["--format", "json", "--format", "text"], "svccheck: error: only one --format can go to standard output; give the others an --output"),
-        (["--jobs", "0"], "Error: Invalid value for '--jobs' / '-j': 0 is not in the range 1<=x<=256.\n"),
-        (["--jobs", "257"], "Error: Invalid value for '--jobs' / '-j': 257 is not in the range 1<=x<=256.\n"),
-        # Once an OverflowError traceback from the process pool.
-        (["-j", "2147483648"], "Error: Invalid value for '--jobs' / '-j': 2147483648 is not in the range 1<=x<=256.\n"),
-    ],
-)
-def test_usage_errors_are_exit_2(run_cli: Run, tmp_path: Path, args: list[str], stderr_ends: str) -> None:
+#: `svccheck audit ARGS` (with one input file unless ARGS is empty) -> its whole stderr: one line
+#: naming the command, the option and the fault, and where the help is; nothing on stdout, exit 2.
+USAGE_ERRORS = [
+    ([], "missing argument 'PATHS...'"),
+    (["--format", "xml"], "--format: 'xml' is not one of 'github', 'json', 'jsonl', 'junit', 'markdown', 'sarif', 'text'"),
+    (["--fail-on", "bad"], "--fail-on: 'bad' is not one of 'critical', 'major', 'minor', 'info'"),
+    (["--jobs", "0"], "--jobs: 0 is not in the range 1<=x<=256"),
+    (["--jobs", "257"], "--jobs: 257 is not in the range 1<=x<=256"),
+    # Once an OverflowError traceback from the process pool.
+    (["-j", "2147483648"], "--jobs: 2147483648 is not in the range 1<=x<=256"),
+    (["--max-findings", "-1"], "--max-findings: -1 is not in the range x>=0"),
+    # The day is what is wrong, not the format.
+    (["--today", "2026-02-30"], "--today: '2026-02-30' is not a valid date (day is out of range for month)"),
+    (["--today", "1 April"], "--today: '1 April' is not a date written YYYY-MM-DD"),
+    (["--today", "2026-4-1"], "--today: '2026-4-1' is not a date written YYYY-MM-DD"),
+    (["--output", "{tmp}"], "--output: file '{tmp}' is a directory"),
+    (["--baseline", "{tmp}"], "--baseline: file '{tmp}' is a directory"),
+    (["--format"], "option '--format' requires an argument"),
+    (["--basline", "b.json"], "no such option '--basline' (did you mean '--baseline'?)"),
+    (["--format", "json", "--output", "a", "--output", "b"], "more --output options than --format options"),
+    (["--format", "json", "--format", "text"], "only one --format can go to standard output; give the others an --output"),
+    (["--format", "json", "--output", "-", "--format", "text"],
+     "only one --format can go to standard output; give the others an --output"),
+    # The second report would silently overwrite the first.
+    (["--format", "json", "--output", "{tmp}/a", "--format", "sarif", "--output", "{tmp}/sub/../a"],
+     "--output {tmp}/sub/../a is given for two reports; give each --format its own file"),
+    # A terminal control character in a value is shown, not obeyed.
+    (["--fail-on", "\x1b[2J"], "--fail-on: '\\x1b[2J' is not one of 'critical', 'major', 'minor', 'info'"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
+def test_usage_errors_are_one_line_and_exit_2(run_cli: Run, tmp_path: Path, args: list[str], message: str) -> None:
     paths = [_json_file(tmp_path / "in.json", MAJOR_VISIT)] if args else []
-    result = run_cli("audit", *paths, *args)
+    result = run_cli("audit", *paths, *[arg.format(tmp=tmp_path) for arg in args])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert stderr_ends in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == f"svccheck audit: error: {message.format(tmp=tmp_path)} (see svccheck audit --help)\n"
+    assert not list(tmp_path.glob("a")), "nothing is written after a usage error"
+
+
+def test_help_is_still_click_help(run_cli: Run) -> None:
+    result = run_cli("audit", "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: svccheck audit [OPTIONS] PATHS...\n")
+    assert "  -j, --jobs N " in result.stdout
 
 
 def test_the_largest_jobs_is_accepted(run_cli: Run, tmp_path: Path) -> None:
@@ -278,11 +303,34 @@ def test_several_formats_each_to_its_output(run_cli: Run, tmp_path: Path) -> Non
     assert (tmp_path / "m.json").read_text(encoding="utf-8") == data
 
 
+def test_output_dash_is_standard_output(run_cli: Run, here: Path) -> None:
+    path = _json_file(here / "in.json", MAJOR_VISIT)
+    data = run_cli("audit", path, "--format", "json").stdout
+    dashed = run_cli("audit", path, "--format", "json", "--output", "-")
+    assert (dashed.exit_code, dashed.stdout, dashed.stderr) == (1, data, "")  # a report on stdout: no summary line
+    assert not (here / "-").exists()
+    # Paired in order like any --output: the json to stdout, the sarif to its file.
+    paired = run_cli("audit", path, "--format", "json", "--output", "-", "--format", "sarif", "--output", "r.sarif")
+    assert (paired.exit_code, paired.stdout, paired.stderr) == (1, data, "")
+    assert (here / "r.sarif").read_text(encoding="utf-8") == run_cli("audit", path, "--format", "sarif").stdout
+    streamed = run_cli("audit", path, "--format", "jsonl", "--output", "-")  # the streaming path
+    assert (streamed.exit_code, streamed.stdout) == (1, run_cli("audit", path, "--format", "jsonl").stdout)
+    assert not (here / "-").exists()
+
+
 def test_an_unwritable_output_is_exit_2(run_cli: Run, tmp_path: Path) -> None:
     path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
     result = run_cli("audit", path, "--format", "json", "--output", tmp_path / "no-dir" / "r.json")
     assert result.exit_code == 2
     assert result.stderr == f"svccheck: error: cannot write {tmp_path / 'no-dir' / 'r.json'}: No such file or directory\n"
+
+
+def test_an_output_that_is_a_symbolic_link_loop_is_exit_2(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT)
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)  # once a RuntimeError traceback from the same-file check
+    result = run_cli("audit", path, "--format", "json", "--output", loop)
+    assert (result.exit_code, result.stderr) == (2, f"svccheck: error: cannot write {loop}: Too many levels of symbolic links\n")
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

@@ -64,8 +64,8 @@ def test_bad_case_files_are_errors_not_failures(here: Path) -> None:
     code, out, err = _test("cases")
     assert (code, out) == (2, "")
     assert err.splitlines() == [
-        "cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction, message, rule)",
         "cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it (exactly one)",
+        "cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction, message, rule)",
         "cases/thanked.expected.yaml:1:10: [0].rule: unknown rule 'local.no-such-rule'",
         "svccheck: error: 3 problem(s) in fixture cases",
     ]
@@ -95,3 +95,22 @@ def test_examples_ignore_overrides_but_fixture_cases_use_them(here: Path) -> Non
     assert code == 1
     assert "FAILED fixture mine/fixtures/unthanked.jsonl (mine/fixtures/unthanked.expected.yaml)" in out
     assert out.endswith(" passed, 1 failed\n")
+
+
+def test_a_case_whose_interactions_cannot_be_used_is_an_error_not_a_failure(here: Path) -> None:
+    shutil.copytree(TESTING / "passing", here / "mine")
+    fixtures = here / "mine" / "fixtures"
+    (fixtures / "thanked.json").write_text('{"id": "t-1", "channel": "chat",\n "events": [}\n', encoding="utf-8")
+    with (fixtures / "unthanked.jsonl").open("a", encoding="utf-8") as out:
+        out.write('{"id": "u-3", "channel": "chat", "events": [{"speaker": "agent", "text": "好"}]}\n')
+    (fixtures / "unthanked.expected.yaml").write_text(
+        "rules: [local.thank-for-complaint, local.nope]\nfindings: []\n", encoding="utf-8"
+    )
+    assert _test("mine") == (
+        2,
+        "",
+        "mine/fixtures/thanked.json:2:13: input: invalid JSON: Expecting value\n"
+        "mine/fixtures/unthanked.expected.yaml:1:36: rules[1]: unknown rule 'local.nope'\n"
+        "mine/fixtures/unthanked.jsonl:3: interaction u-3: events[0]: 'type' is a required property\n"
+        "svccheck: error: 3 problem(s) in fixture cases\n",
+    )

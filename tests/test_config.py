@@ -66,14 +66,84 @@ def test_one_line_changes_the_ring_limit_from_3_to_4(here: Path) -> None:
 
 def test_schema_problems_are_located_in_the_configuration(here: Path) -> None:
     config = _config(here, "extends: everything\nfail-on: high\nrulez: []\n")
-    assert _problems(config) == [
-        "svccheck.yaml:3:1: rulez: unknown key (expected one of: disable, extends, fail-on, overrides, rules)",
+    assert _problems(config) == [  # in file order
         "svccheck.yaml:1:10: extends: 'everything' is not one of: all, none",
         "svccheck.yaml:2:10: fail-on: 'high' is not one of: critical, major, minor, info",
+        "svccheck.yaml:3:1: rulez: unknown key (expected one of: disable, extends, fail-on, overrides, rules)",
     ]
     with pytest.raises(RuleError) as caught:
         load_rule_set(config)
     assert str(caught.value) == "3 problem(s) in rule files or configuration"
+
+
+def test_every_unknown_key_is_reported_not_only_the_first(here: Path) -> None:
+    known = "(expected one of: disable, extends, fail-on, overrides, rules)"
+    assert _problems(_config(here, "bogus: 1\nfail_on: minor\n")) == [
+        f"svccheck.yaml:1:1: bogus: unknown key {known}",
+        f"svccheck.yaml:2:1: fail_on: unknown key {known}",
+    ]
+
+
+#: An overrides block with twelve mistakes, and a rule directory that does not exist.
+MISTAKES = f"""\
+rules: [missing]
+overrides:
+  {RING_RULE}: {{max: four, maximum: 4, severity: high, min: 1}}
+  complaint.apology:
+    severity: loud
+    title: Sorry
+    applies-to: {{channel: [], planet: mars}}
+  speech.forbidden-phrases:
+    phrases-add: ["赔(偿"]
+    phrases-remove: [never-listed]
+  phone.greting: {{severity: minor}}
+"""
+MISTAKES_REPORTED = [
+    "svccheck.yaml:1:9: rules[0]: no such directory: missing",
+    "svccheck.yaml:3:42: check.max: 'four' is not of type 'number'",
+    "svccheck.yaml:3:48: check.maximum: unknown key (expected one of: kind, max, min, unit, value)",
+    f"svccheck.yaml:3:70: overrides.{RING_RULE}.severity: 'high' is not one of: critical, major, minor, info",
+    f"svccheck.yaml:3:76: overrides.{RING_RULE}.min: contradictory limits: give only one of max, min",
+    "svccheck.yaml:5:15: overrides.complaint.apology.severity: 'loud' is not one of: critical, major, minor, info",
+    "svccheck.yaml:6:5: overrides.complaint.apology.title: 'title' cannot be overridden (write a new rule instead)",
+    "svccheck.yaml:7:27: overrides.complaint.apology.applies-to.channel: [] should be non-empty",
+    "svccheck.yaml:7:31: overrides.complaint.apology.applies-to.planet: unknown key (expected one of: channel, "
+    "not-tags, site, source, tags)",
+    "svccheck.yaml:9:19: overrides.speech.forbidden-phrases.phrases-add[0]: phrase \"赔(偿\": unbalanced '(' "
+    "(no closing ')')",
+    "svccheck.yaml:10:22: overrides.speech.forbidden-phrases.phrases-remove[0]: 'never-listed' is not in the "
+    "rule's phrase list",
+    "svccheck.yaml:11:3: overrides: no rule 'phone.greting' to override (did you mean 'phone.greeting'?)",
+]
+
+
+def test_every_mistake_of_a_configuration_at_once_in_file_order(here: Path) -> None:
+    # A wrong value of an override does not hide the rule's verdict on its other values, nor a
+    # missing rule directory, nor an override of a rule that does not exist.
+    assert _problems(_config(here, MISTAKES)) == MISTAKES_REPORTED
+    code, out, err = _audit()
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        *MISTAKES_REPORTED,
+        f"svccheck: error: {len(MISTAKES_REPORTED)} problem(s) in rule files or configuration",
+    ]
+
+
+def test_a_configuration_that_is_not_a_mapping(here: Path) -> None:
+    config = _config(here, "- extends: none\n")
+    assert [str(p) for p in config.problems] == ["svccheck.yaml:1:1: (top level): [{'extends': 'none'}] is not of type 'object'"]
+    assert _problems(config) == [str(p) for p in config.problems]
+
+
+def test_the_valid_parts_of_a_broken_configuration_are_kept(here: Path) -> None:
+    config = _config(here, f"extends: none\ndisable: [x, 3]\nfail-on: high\noverrides: {{{RING_RULE}: {{max: 4, severity: high}}}}\n")
+    assert (config.extends, config.disable, config.fail_on) == ((), ("x",), None)
+    assert dict(config.overrides[RING_RULE].changes) == {"max": 4}  # the bad severity is left out, and reported
+    assert [str(p) for p in config.problems] == [
+        "svccheck.yaml:2:14: disable[1]: 3 is not of type 'string'",
+        "svccheck.yaml:3:10: fail-on: 'high' is not one of: critical, major, minor, info",
+        f"svccheck.yaml:4:65: overrides.{RING_RULE}.severity: 'high' is not one of: critical, major, minor, info",
+    ]
 
 
 def test_unparsable_configuration(here: Path) -> None:
@@ -164,14 +234,14 @@ def test_phrase_override_problems(here: Path) -> None:
         f"rules: [{PHRASE_RULE}]\noverrides:\n  local.no-refusals:\n    phrases-add: ['赔(偿']\n"
         "    phrases-remove: [没办法, 好的]\n  phone.answer-within-three-rings: {phrases-add: [喂]}\n",
     )
-    assert _problems(config) == [  # built-in rules are loaded first
-        "svccheck.yaml:6:37: overrides.phone.answer-within-three-rings.phrases-add: a threshold check has no "
-        "phrase list",
+    assert _problems(config) == [  # in file order, though the built-in rules are loaded first
         "svccheck.yaml:4:19: overrides.local.no-refusals.phrases-add[0]: phrase \"赔(偿\": unbalanced '(' "
         "(no closing ')')",
         "svccheck.yaml:5:22: overrides.local.no-refusals.phrases-remove[0]: '没办法' is not an entry of the "
         "rule's phrase list; it is matched by '没[有]办法' (remove that entry as written)",
         "svccheck.yaml:5:27: overrides.local.no-refusals.phrases-remove[1]: '好的' is not in the rule's "
+        "phrase list",
+        "svccheck.yaml:6:37: overrides.phone.answer-within-three-rings.phrases-add: a threshold check has no "
         "phrase list",
     ]
 
@@ -189,11 +259,10 @@ def test_extends_selects_builtin_packs_and_disable_removes_rules(here: Path) -> 
 
 def test_patterns_that_match_nothing_are_errors(here: Path) -> None:
     config = _config(here, "extends: [phon.*]\ndisable: [visit.nope]\nrules: [missing-dir]\n")
-    assert _problems(config) == ["svccheck.yaml:3:9: rules[0]: no such directory: missing-dir"]
-    config = _config(here, "extends: [phon.*]\ndisable: [visit.nope]\n")
     assert _problems(config) == [
         "svccheck.yaml:1:11: extends[0]: 'phon.*' matches no built-in rule",
         "svccheck.yaml:2:11: disable[0]: 'visit.nope' matches no rule",
+        "svccheck.yaml:3:9: rules[0]: no such directory: missing-dir",
     ]
 
 

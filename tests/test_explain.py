@@ -85,6 +85,17 @@ def test_an_unknown_rule_suggests_the_closest(here: Path) -> None:
     assert _explain("zzz") == (2, "", "svccheck: error: unknown rule 'zzz'\n")
 
 
+def test_a_rule_id_and_kinds_together_or_neither_is_a_usage_error(here: Path) -> None:
+    # --kinds once printed the reference and silently ignored the rule id.
+    assert _explain(RING_RULE, "--kinds") == (
+        2, "", "svccheck explain: error: give a RULE_ID or --kinds, not both (see svccheck explain --help)\n"
+    )
+    assert _explain() == (
+        2, "", "svccheck explain: error: give a RULE_ID (`svccheck rules` lists them) or --kinds"
+        " (see svccheck explain --help)\n"
+    )
+
+
 def test_kinds_reference_has_every_kind_with_its_keys(here: Path) -> None:
     code, out, _ = _explain("--kinds")
     assert code == 0

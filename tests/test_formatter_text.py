@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from svccheck.audit import audit_paths, triage
 from svccheck.baseline import parse_baseline
 from svccheck.formatters import text
+from svccheck.formatters.text import escape_controls
 from svccheck.model import Report
 from svccheck.rules import Rule
 from svccheck.waivers import load_waivers
@@ -72,3 +74,46 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any]) -
     second = run_cli("audit", "examples")
     assert first.exit_code == 3
     assert first.stdout == second.stdout and first.stdout
+
+
+# --- control characters from the data --------------------------------------------------------------
+
+
+def test_escape_controls_covers_c0_del_c1_separators_and_bidi_controls() -> None:
+    shown = escape_controls("".join(map(chr, [0x00, 0x09, 0x0A, 0x1B, 0x1F, 0x7F, 0x80, 0x9B, 0x9F])))
+    assert shown == "\\x00\\x09\\x0a\\x1b\\x1f\\x7f\\x80\\x9b\\x9f"
+    assert escape_controls("\u2028\u2029\u202a\u202e\u2066\u2069") == "\\u2028\\u2029\\u202a\\u202e\\u2066\\u2069"
+    # Printable text, including Chinese, the report's own · and “”, a backslash and NBSP, is as is.
+    kept = "喂？ · “好的” C:\\dir\\x.json \u00a0\u200b\u202f\u2065"
+    assert escape_controls(kept) == kept
+
+
+def test_control_characters_in_the_data_are_shown_escaped(builtin_rules: list[Rule], tmp_path: Path) -> None:
+    """A recording cannot clear the screen, retitle the terminal, reorder a line or break the
+    layout: ids, site, agent, quoted utterances and input errors (with their file names) print
+    their control characters as escapes, and every finding stays on its lines."""
+    recording = {
+        "id": "bad\x1b[31mid", "channel": "phone", "site": "site\u202e", "agent": "A\x07", "metrics": {"rings": 5},
+        "events": [{"type": "answer", "at": 7},
+                   {"type": "utterance", "at": 8, "speaker": "agent", "text": "\x1b]0;pwned\x07喂\u2066\tz\n\x9b2J\u2028."}],
+    }
+    calls = tmp_path / "calls.json"
+    calls.write_text("[\n" + json.dumps(recording) + "\n]\n", encoding="utf-8")
+    broken = tmp_path / "x\x1b[1m.jsonl"
+    broken.write_text('{"id": "x\\u009b"}\n', encoding="utf-8")
+    said = "“\\x1b]0;pwned\\x07喂\\u2066\\x09z\\x0a\\x9b2J\\u2028.”"
+    assert _text(audit_paths([calls, broken], builtin_rules)).splitlines() == [
+        f"bad\\x1b[31mid · site\\u202e · agent A\\x07 ({calls}:2:1)",
+        "  MAJOR    phone.answer-within-three-rings  answered after 5 rings; standard: within 3",
+        "  MINOR    phone.closing-courtesy           neither of the agent's last two utterances thanks the caller"
+        " or says goodbye [event 1, at 8]",
+        f"                                            {said}",
+        "  MINOR    phone.greeting                   the agent's first words have no greeting [event 1, at 8]",
+        f"                                            {said}",
+        "",
+        "input errors (1):",
+        f"  {tmp_path}/x\\x1b[1m.jsonl:1: interaction x\\x9b: 'channel' is a required property",
+        "",
+        "1 interaction audited, 0 clean · 3 findings (major 1, minor 2) · 1 input error",
+        "fail-on major: 1 finding at or above it",
+    ]

@@ -184,3 +184,58 @@ def test_fixture_case_files_are_linted_too(project: Path) -> None:
         "(did you mean 'event'?)",
         "cases/thanked.expected.yaml:1:10: [0].rule: unknown rule 'local.no-such-rule'",
     ]
+
+
+BROKEN_WITH_EXAMPLES = """\
+id: local.ex
+title: Example
+standard: complaint.thank-for-complaint
+severity: high
+dimension: empathy
+gap: delivery
+check: {kind: required-phrases, phrases: [谢谢]}
+examples:
+  pass:
+    - {bogus: 1}
+  fail:
+    - findings: 2
+      events: [{type: utterance, speaker: agent, text: 好的}]
+"""
+
+
+def test_the_examples_of_a_broken_rule_are_checked_with_its_other_problems(project: Path) -> None:
+    (project / "rules" / "ex.yaml").write_text(BROKEN_WITH_EXAMPLES, encoding="utf-8")
+    code, out, _ = _lint("rules")
+    assert code == 2
+    assert out.splitlines() == [
+        "rules/ex.yaml:4:11: local.ex: severity: 'high' is not one of: critical, major, minor, info",
+        "rules/ex.yaml:10:7: local.ex: examples.pass[0]: not a valid interaction: unknown key 'bogus'; extension keys "
+        "must start with x-",
+        "rules/ex.yaml:12:7: local.ex: examples.fail[0]: not a valid interaction: unknown key 'findings'; extension "
+        "keys must start with x-",
+    ]
+
+
+def test_every_unknown_configuration_key_gets_its_suggestion(project: Path) -> None:
+    (project / "svccheck.yaml").write_text("bogus: 1\nfail_on: minor\n", encoding="utf-8")
+    known = "(expected one of: disable, extends, fail-on, overrides, rules)"
+    assert _lint() == (
+        2,
+        f"svccheck.yaml:1:1: bogus: unknown key {known}\n"
+        f"svccheck.yaml:2:1: fail_on: unknown key {known} (did you mean 'fail-on'?)\n",
+        "svccheck lint: 2 problem(s) in 1 file(s)\n",
+    )
+
+
+def test_fixture_interaction_files_that_cannot_be_used_are_lint_problems(project: Path) -> None:
+    shutil.copytree(AUTHORING / "testing" / "passing", project / "mine")
+    fixtures = project / "mine" / "fixtures"
+    (fixtures / "thanked.json").write_text('{"id": "t-1", "channel": "chat",\n "events": [}\n', encoding="utf-8")
+    with (fixtures / "unthanked.jsonl").open("a", encoding="utf-8") as out:
+        out.write('{"id": "u-3", "channel": "chat", "events": [{"speaker": "agent", "text": "好"}]}\n')
+    code, out, err = _lint("mine")
+    assert (code, err) == (2, "svccheck lint: 2 problem(s) in 2 file(s)\n")
+    assert out.splitlines() == [
+        "mine/fixtures/thanked.json:2:13: input: invalid JSON: Expecting value",
+        "mine/fixtures/unthanked.jsonl:3: interaction u-3: events[0]: 'type' is a required property",
+    ]

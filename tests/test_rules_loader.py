@@ -314,4 +314,44 @@ def test_every_problem_of_every_file_is_reported_and_nothing_loads(tmp_path: Pat
     )
     problems = _problems(tmp_path, standards)
     assert good.exists()
-    assert [p.split(": ")[0] for p in problems] == [f"{bad_kind}:8:9", f"{two_bad}:6:6", f"{two_bad}:4:11"]
+    assert [p.split(": ")[0] for p in problems] == [f"{bad_kind}:8:9", f"{two_bad}:4:11", f"{two_bad}:6:6"]
+
+
+def test_every_bad_phrase_file_and_inline_phrase_is_reported(tmp_path: Path, standards: dict[str, Standard]) -> None:
+    _write(tmp_path / "lists", "不知道\n赔(偿\n", "bad.txt")
+    _write(tmp_path / "lists", "没办法\n", "good.txt")
+    files = "[lists/missing.txt, lists/bad.txt, lists/good.txt, builtin:nope, lists/also-missing.txt]"
+    check = f"check:\n  kind: forbidden-phrases\n  phrases: [好的, '请[稍等', '(a|b']\n  phrase-files: {files}\n"
+    path = _write(tmp_path, BASE.replace(THRESHOLD_CHECK, check))
+    bad = (tmp_path / "lists" / "bad.txt").resolve()
+    assert _problems(tmp_path, standards) == (
+        f"{path}:9:17: check.phrases[1]: phrase \"请[稍等\": unbalanced '[' (no closing ']')",
+        f"{path}:9:25: check.phrases[2]: phrase \"(a|b\": unbalanced '(' (no closing ')')",
+        f"{path}:10:18: check.phrase-files[0]: cannot read phrase file lists/missing.txt: No such file or directory",
+        f"{path}:10:37: check.phrase-files[1]: lists/bad.txt: phrase \"赔(偿\": {bad}:2: unbalanced '(' (no closing ')')",
+        f"{path}:10:68: check.phrase-files[3]: cannot read phrase file builtin:nope: No such file or directory",
+        f"{path}:10:82: check.phrase-files[4]: cannot read phrase file lists/also-missing.txt: No such file or directory",
+    )
+
+
+def test_bad_phrases_are_reported_with_the_rules_other_problems(tmp_path: Path, standards: dict[str, Standard]) -> None:
+    check = "check:\n  kind: forbidden-phrases\n  phrases: ['请[稍等']\n  phrase-files: [missing.txt]\n"
+    path = _write(tmp_path, BASE.replace(THRESHOLD_CHECK, check).replace("severity: major", "severity: high"))
+    assert _problems(tmp_path, standards) == (
+        f"{path}:4:11: severity: 'high' is not one of: critical, major, minor, info",
+        f"{path}:9:13: check.phrases[0]: phrase \"请[稍等\": unbalanced '[' (no closing ']')",
+        f"{path}:10:18: check.phrase-files[0]: cannot read phrase file missing.txt: No such file or directory",
+    )
+
+
+def test_every_unknown_key_of_every_mapping_is_reported(tmp_path: Path, standards: dict[str, Standard]) -> None:
+    text = BASE.replace("gap: delivery", "gap: delivery\naplies-to: {tags: x}\nexmaples: {}") + "  maximum: 4\n  units: s\n"
+    path = _write(tmp_path, text)
+    top = "(expected one of: applies-to, check, description, dimension, examples, gap, id, message, severity, standard, title)"
+    check = "(expected one of: kind, max, min, unit, value)"
+    assert _problems(tmp_path, standards) == (
+        f"{path}:7:1: aplies-to: unknown key {top}",
+        f"{path}:8:1: exmaples: unknown key {top}",
+        f"{path}:13:3: check.maximum: unknown key {check}",
+        f"{path}:14:3: check.units: unknown key {check}",
+    )

@@ -283,7 +283,8 @@ def test_load_phrase_file_errors(tmp_path: Path) -> None:
     latin1.write_bytes("café\n".encode("latin-1"))
     with pytest.raises(PhraseError) as info:
         load_phrase_file(latin1)
-    assert str(info.value) == f'phrase "": {latin1}: not UTF-8 text (byte 3)'
+    # About the file: no `phrase "":` in front.
+    assert str(info.value) == info.value.reason == f"{latin1}: not UTF-8 text (byte 3)"
 
 
 # --------------------------------------------------------------------------

@@ -123,12 +123,55 @@ def test_invalid_files_report_every_problem_located(
     expected = [p.format(path=path) for p in problems]
     with pytest.raises(WaiverError) as caught:
         load_waivers(path)
-    assert sorted(caught.value.problems) == sorted(expected)
+    assert list(caught.value.problems) == expected
     result = run_cli("audit", PHONE, "--waivers", path)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == f"svccheck: error: invalid waivers file {path}"
-    assert sorted(result.stderr.splitlines()[:-1]) == sorted(expected)
+    assert result.stderr.splitlines()[:-1] == expected
+
+
+#: Four waivers with six mistakes between them, reported in file order (not schema order).
+MISTAKES = """\
+waivers:
+  - rule: phone.*
+    reason: ok
+    approved-by: me
+    expires: "2026-13-45"
+  - reason: no selector
+    approved-by: me
+    expires: 2026-04-30
+  - rule: x
+    reason: ""
+    approved-by: me
+    expires: "2026-04-30"
+    colour: red
+    size: big
+  - agent: A-*
+    approved-by: me
+"""
+KNOWN = "(expected one of: agent, approved-by, expires, interaction, reason, rule, site)"
+MISTAKES_REPORTED = [
+    "{path}:5:14: waivers[0].expires: '2026-13-45' is not a date",
+    "{path}:6:5: waivers[1]: needs at least one of interaction, rule, site, agent (a waiver cannot cover everything)",
+    "{path}:10:13: waivers[2].reason: '' should be non-empty",
+    f"{{path}}:13:5: waivers[2].colour: unknown key {KNOWN}",
+    f"{{path}}:14:5: waivers[2].size: unknown key {KNOWN}",
+    "{path}:15:5: waivers[3]: 'reason' is a required property",
+    "{path}:15:5: waivers[3]: 'expires' is a required property",
+]
+
+
+def test_every_problem_of_every_waiver_at_once_in_file_order(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    path = tmp_path / "waivers.yaml"
+    path.write_text(MISTAKES, encoding="utf-8")
+    expected = [p.format(path=path) for p in MISTAKES_REPORTED]
+    with pytest.raises(WaiverError) as caught:
+        load_waivers(path)
+    assert list(caught.value.problems) == expected
+    result = run_cli("audit", PHONE, "--waivers", path)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [*expected, f"svccheck: error: invalid waivers file {path}"]
 
 
 def test_globs_match_whole_values_and_need_a_site(builtin_rules: list[Rule]) -> None:
@@ -231,4 +274,4 @@ def test_waived_majors_do_not_fail_the_run(tmp_path: Path, run_cli: Callable[...
 def test_today_must_be_a_date(run_cli: Callable[..., Any], waivers_file: Path) -> None:
     result = run_cli("audit", PHONE, "--waivers", waivers_file, "--today", "1 April")
     assert result.exit_code == 2
-    assert "Invalid value for '--today': '1 April' does not match the format '%Y-%m-%d'." in result.stderr
+    assert "--today: '1 April' is not a date written YYYY-MM-DD" in result.stderr

@@ -2,7 +2,10 @@
 
 Handlers parse options, call the library and pick an exit code; they never format reports
 themselves. Every `SvccheckError` becomes a one-line message (plus one line per problem) on
-stderr and its exit code; nothing the user can cause ends in a traceback.
+stderr and its exit code; nothing the user can cause ends in a traceback. A usage error (a bad
+option value, a missing argument) is one line too, `svccheck audit: error: --jobs: ...`, exit 2
+(see `Svccheck`); when the reader of standard output goes away (`svccheck audit | head -1`) the
+command stops quietly with exit 141, as a program that SIGPIPE ends would.
 """
 
 from __future__ import annotations
@@ -10,14 +13,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
 from ..errors import SvccheckError
+from ..formatters.text import escape_controls
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -35,19 +41,43 @@ def default_lang() -> str:
     return "en"
 
 
+#: The exit status when the reader of standard output has gone: 128 + SIGPIPE (13), what a shell
+#: reports for `cat` or `grep` in the same place. Python's suggestion (1) would read as "findings
+#: at or above --fail-on"; 141 cannot be mistaken for any of svccheck's own codes (0 to 3).
+EXIT_BROKEN_PIPE = 141
+
+
+def to_file(path: Path | None) -> Path | None:
+    """`--output -` means standard output, as for most tools: None for it (and for None)."""
+    return None if path is None or str(path) == "-" else path
+
+
+def say(line: str) -> None:
+    """One line on stderr; control characters from the data (a file name, a quoted value) are
+    shown escaped, as in the text report, so they cannot act on the terminal."""
+    click.echo(escape_controls(line), err=True)
+
+
 @contextlib.contextmanager
 def output_stream(path: Path | None) -> Iterator[TextIO]:
     """The file to write a report to (UTF-8, `\n` line ends), or standard output when `path` is
-    None; a file that cannot be opened or written is a one-line user error, never a traceback."""
-    try:
-        if path is None:
+    None or `-`; a file that cannot be opened or written is a one-line user error, never a
+    traceback. A broken pipe on standard output is not an error: it goes up to `Svccheck`."""
+    file = to_file(path)
+    if file is None:
+        try:
             yield sys.stdout
             sys.stdout.flush()
-            return
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
+        except BrokenPipeError:
+            raise
+        except OSError as err:  # a full disk under `> report.txt`
+            raise SvccheckError(f"cannot write standard output: {err.strerror or err}") from None
+        return
+    try:
+        with file.open("w", encoding="utf-8", newline="\n") as handle:
             yield handle
     except OSError as err:
-        raise SvccheckError(f"cannot write {path or 'standard output'}: {err.strerror or err}") from None
+        raise SvccheckError(f"cannot write {file}: {err.strerror or err}") from None
 
 
 def user_errors(func: F) -> F:
@@ -59,8 +89,8 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except SvccheckError as err:
             for problem in err.problems:
-                click.echo(problem, err=True)
-            click.echo(f"svccheck: error: {err}", err=True)
+                say(problem)
+            say(f"svccheck: error: {err}")
             sys.exit(int(err.exit_code))
 
     return wrapper  # type: ignore[return-value]
@@ -95,14 +125,14 @@ def configured_rules(config_path: Path | None, rule_dirs: Sequence[Path]) -> tup
     config = load_config(find_config(config_path))
     rules = list(load_rule_set(config, list(rule_dirs)).rules)
     if config.path is not None:
-        click.echo(f"svccheck: configuration: {config.describe()}", err=True)
+        say(f"svccheck: configuration: {config.describe()}")
     return config, rules
 
 
 def note_outputs(summary: str, outputs: Sequence[Path]) -> None:
     """The one stderr line a run ends with when every report went to a file: the CI log then
     still says why the run failed, and where to look."""
-    click.echo(f"svccheck: {summary} -> {', '.join(str(p) for p in outputs)}", err=True)
+    say(f"svccheck: {summary} -> {', '.join(str(p) for p in outputs)}")
 
 
 def lang_option(func: F) -> F:
@@ -112,7 +142,114 @@ def lang_option(func: F) -> F:
     return option(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """Option callback: a date written YYYY-MM-DD. 2026-02-30 is "not a valid date", where
+    click's DateTime said it "does not match the format" (it does: the day is what is wrong)."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a valid date ({err})") from None
+
+
+class OneLineUsageError(click.UsageError):
+    """A usage error already worded as its one line (see `usage_line`)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, file=file, err=file is None)
+
+
+#: Usage errors that are not errors to reword: click's "no arguments: print the help" (click 8.2+).
+_SHOWN_AS_IS = tuple(t for t in [getattr(click.exceptions, "NoArgsIsHelpError", None)] if t is not None)
+
+
+def _option_name(err: click.BadParameter) -> str | None:
+    """The name a bad value is reported under: `--jobs` (the long form) or `FILE`."""
+    hint = err.param_hint
+    if isinstance(hint, str):
+        return hint
+    if hint:
+        return str(list(hint)[0])
+    if isinstance(err.param, click.Option) and err.param.opts:
+        return max(err.param.opts, key=len)
+    return err.param.human_readable_name if err.param is not None else None
+
+
+def _clause(text: str) -> str:
+    """Click's sentence as one of svccheck's: on one line, lower-case first word, no full stop."""
+    text = re.sub(r"\s*\n\s*", " ", text.strip())
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def usage_line(err: click.UsageError, command_path: str) -> str:
+    """`svccheck audit: error: --jobs: 0 is not in the range 1<=x<=256 (see svccheck audit --help)`.
+    `command_path` names the command when click did not attach its context to the error."""
+    path = err.ctx.command_path if err.ctx is not None else command_path
+    possibilities = getattr(err, "possibilities", None)  # an unknown option or command
+    if isinstance(err, click.BadParameter) and not isinstance(err, click.MissingParameter):
+        name = _option_name(err)
+        message = f"{name}: {_clause(err.message)}" if name else _clause(err.message)
+    elif possibilities:
+        close = " or ".join(repr(p) for p in possibilities)
+        message = f"{_clause(err.message)} (did you mean {close}?)"
+    else:
+        message = _clause(err.format_message())
+    return escape_controls(f"{path}: error: {message} (see {path} --help)")
+
+
+def _reader_gone() -> NoReturn:
+    """Stop quietly: standard output's reader has gone (Python docs, "Note on SIGPIPE"). Standard
+    output now points at /dev/null, so the interpreter's last flush of what is still buffered
+    cannot fail again and print "Exception ignored ... BrokenPipeError" on its way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test runner's buffer): nothing to redirect
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
+
+
+def _one_line(err: click.UsageError, command_path: str) -> NoReturn:
+    """Raise `err` as its one line (already-worded errors and click's help-instead go as they are)."""
+    if isinstance(err, (OneLineUsageError, *_SHOWN_AS_IS)):
+        raise err
+    raise OneLineUsageError(usage_line(err, command_path)) from None
+
+
+class Svccheck(click.Group):
+    """The `svccheck` group (and `svccheck baseline`): every click usage error, wherever it is
+    raised (parsing the group's or a command's options, or a handler's own check), becomes one
+    line on stderr with exit 2, in place of click's four (usage, "Try --help", blank, error);
+    a broken pipe on standard output ends the command quietly (exit 141)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as err:
+            _one_line(err, " ".join(p for p in (parent.command_path if parent else "", info_name or "") if p))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:  # what is still buffered fails here, not at exit, if the reader has gone
+                sys.stdout.flush()
+        except BrokenPipeError:
+            _reader_gone()
+        except click.UsageError as err:
+            # The option parser's errors carry no context: the command is the one being invoked.
+            _one_line(err, " ".join(p for p in (ctx.command_path, ctx.invoked_subcommand or "") if p))
+
+
+@click.group(name="svccheck", cls=Svccheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="svccheck")
 def main() -> None:
     """Check recorded service interactions against declarative service standards."""

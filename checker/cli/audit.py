@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import sys
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import click
@@ -15,14 +16,23 @@ from .. import parallel
 from ..audit import Outcome, build_report, exit_code, stream_report, summary_exit_code, triage
 from ..baseline import load_baseline
 from ..waivers import load_waivers
-from ..errors import SvccheckError
 from ..formatters import FORMATTERS, get_formatter
 from ..formatters.jsonl import JsonlWriter
 from ..model import SEVERITIES, InputProblem, Report, Severity, Summary
 from ..parallel import default_jobs
 from ..progress import track
 from ..words import count
-from . import config_option, configured_rules, default_lang, note_outputs, output_stream, rules_option, user_errors
+from . import (
+    config_option,
+    configured_rules,
+    default_lang,
+    note_outputs,
+    output_stream,
+    parse_date,
+    rules_option,
+    to_file,
+    user_errors,
+)
 
 #: The most worker processes `--jobs` takes. Each is a forked interpreter holding the rules, and
 #: beyond the number of cores more only add memory and start-up time; 256 leaves room for big
@@ -30,15 +40,33 @@ from . import config_option, configured_rules, default_lang, note_outputs, outpu
 MAX_JOBS = 256
 
 
-def write_reports(report: Report, formats: tuple[str, ...], outputs: tuple[Path, ...]) -> None:
-    """Format i goes to output i; formats without an output go to stdout (at most one)."""
+def report_targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
+    """Each report format with where it goes: format i to output i, the formats beyond the outputs
+    (and `--output -`) to standard output, None. Checked before anything is audited: at most one
+    report on standard output, and no two in the same file (the second would overwrite the first)."""
     if len(outputs) > len(formats):
-        raise SvccheckError("more --output options than --format options")
-    if len(formats) - len(outputs) > 1:
-        raise SvccheckError("only one --format can go to standard output; give the others an --output")
-    for index, name in enumerate(formats or ("text",)):
+        raise click.UsageError("more --output options than --format options")
+    targets = [(name, to_file(outputs[i]) if i < len(outputs) else None) for i, name in enumerate(formats or ("text",))]
+    if sum(path is None for _, path in targets) > 1:
+        raise click.UsageError("only one --format can go to standard output; give the others an --output")
+    seen: set[str] = set()
+    for _, path in targets:
+        if path is None:
+            continue
+        # `a`, `./a` and a link to it are one file. realpath, not Path.resolve: that raises
+        # RuntimeError on a symbolic link loop, which opening the file reports properly.
+        key = os.path.realpath(path)
+        if key in seen:
+            raise click.UsageError(f"--output {path} is given for two reports; give each --format its own file")
+        seen.add(key)
+    return targets
+
+
+def write_reports(report: Report, targets: Sequence[tuple[str, Path | None]]) -> None:
+    """Each format to its file, or to standard output for None."""
+    for name, path in targets:
         render = get_formatter(name)
-        with output_stream(outputs[index] if index < len(outputs) else None) as handle:
+        with output_stream(path) as handle:
             render(report, handle)
 
 
@@ -71,8 +99,9 @@ def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, 
 @rules_option
 @click.option("--format", "formats", multiple=True, type=click.Choice(sorted(FORMATTERS)),
               help="Report format (repeatable, paired with --output in order). Default: text.")
-@click.option("--output", "outputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the matching --format to this file instead of standard output.")
+@click.option("--output", "outputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write the matching --format to this file instead of standard output (- is standard "
+                   "output); each report needs its own file.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding is at or above this severity (default: the "
                    "configuration's fail-on, else major).")
@@ -90,7 +119,7 @@ def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, 
 @click.option("--waivers", "waivers_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="waivers.yaml: findings an unexpired waiver covers are reported as waived and do not "
                    "fail the run; expired and stale waivers are reported.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+@click.option("--today", callback=parse_date, default=None, metavar="YYYY-MM-DD",
               help="The date waivers expire against (default: today's local date).")
 @click.option("--max-findings", type=click.IntRange(min=0), default=None, metavar="N",
               help="Exit 1 only when more than N new, unwaived findings are at or above --fail-on "
@@ -100,7 +129,7 @@ def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, 
 def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[str, ...],
           outputs: tuple[Path, ...], fail_on: str | None, lang: str | None, jobs: int | None,
           dask_address: str | None, config_path: Path | None = None, baseline_path: Path | None = None,
-          waivers_path: Path | None = None, today: datetime | None = None,
+          waivers_path: Path | None = None, today: date | None = None,
           max_findings: int | None = None) -> None:
     """Audit recorded interactions (.json / .jsonl files or directories).
 
@@ -113,6 +142,8 @@ def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[s
     # default thresholds (700, 10, 10) the garbage collector took a tenth of a one-process run
     # (measured, bench/RESULTS.md). This process and its workers (forked) collect less often.
     gc.set_threshold(50_000, 20, 20)
+    targets = report_targets(formats, outputs)  # a usage error here costs no audit
+    files = [path for _, path in targets if path is not None]
     baseline = load_baseline(baseline_path) if baseline_path is not None else None
     waivers = load_waivers(waivers_path) if waivers_path is not None else None
     gated = baseline is not None or waivers is not None or max_findings is not None
@@ -125,21 +156,20 @@ def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[s
         report = audit_on_dask(dask_address, list(paths), rules, severity, language)
     elif formats == ("jsonl",) and not gated:
         found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
-        sys.exit(stream_jsonl(found, severity, outputs[0] if outputs else None,
-                              str(config.path) if config.path is not None else None))
+        sys.exit(stream_jsonl(found, severity, targets[0][1], str(config.path) if config.path is not None else None))
     else:
         # parallel.audit_paths, with a progress bar on a terminal's stderr for big inputs
         found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
         report = build_report(found, rules, severity, language, inputs=[str(p) for p in paths])
     if config.path is not None:
         report = dataclasses.replace(report, config=str(config.path))
-    report = triage(report, baseline, waivers, today.date() if today else None, max_findings)
+    report = triage(report, baseline, waivers, today, max_findings)
     # The report lives until exit: out of the garbage collector's sight, the collections that
     # rendering triggers no longer walk its million objects (a third of a JSON report's time).
     gc.freeze()
-    write_reports(report, formats, outputs)
-    if len(outputs) == len(formats or ("text",)):  # nothing on stdout: say on stderr how it went
+    write_reports(report, targets)
+    if len(files) == len(targets):  # nothing on stdout: say on stderr how it went
         triaged = report.baseline is not None or report.waivers is not None  # "failing" counts new ones
         note_outputs(run_summary(report.summary, len(report.failing()), report.fail_on, triaged,
-                                 report.max_findings), outputs)
+                                 report.max_findings), files)
     sys.exit(exit_code(report))

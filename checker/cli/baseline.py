@@ -13,10 +13,10 @@ from ..errors import ExitCode
 from ..model import Severity
 from ..parallel import default_jobs
 from ..words import count
-from . import config_option, configured_rules, output_stream, rules_option, user_errors
+from . import Svccheck, config_option, configured_rules, output_stream, rules_option, say, to_file, user_errors
 
 
-@click.group()
+@click.group(cls=Svccheck)  # one-line usage errors for `baseline create` too
 def baseline() -> None:
     """Baselines for gradual adoption (see `svccheck audit --baseline`)."""
 
@@ -24,8 +24,8 @@ def baseline() -> None:
 @baseline.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rules_option
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the baseline here (default: standard output).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), default=None,
+              help="Write the baseline here (default, or -: standard output).")
 @config_option
 @user_errors
 def create(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], output: Path | None,
@@ -39,11 +39,11 @@ def create(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], output: Path | 
     _, rules = configured_rules(config_path, rule_dirs)
     # The language only shapes messages; fingerprints do not depend on it.
     report = parallel.audit_paths(list(paths), rules, Severity.INFO, "en", default_jobs())
-    with output_stream(output) as out:
+    file = to_file(output)
+    with output_stream(file) as out:
         write_baseline(report, out)
     for problem in report.errors:
-        click.echo(problem, err=True)
-    click.echo(f"svccheck: baseline of {count(len(report.findings), 'finding')}"
-               f" from {count(report.summary.interactions, 'interaction')}"
-               + (f" written to {output}" if output else ""), err=True)
+        say(str(problem))
+    say(f"svccheck: baseline of {count(len(report.findings), 'finding')}"
+        f" from {count(report.summary.interactions, 'interaction')}" + (f" written to {file}" if file else ""))
     sys.exit(ExitCode.INPUT if report.errors else ExitCode.OK)

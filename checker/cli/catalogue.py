@@ -19,6 +19,7 @@ from ..explain import (
     rules_table,
 )
 from ..model import DIMENSIONS, GAPS
+from ..rules import did_you_mean
 from . import config_option, default_lang, lang_option, user_errors
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -42,6 +43,11 @@ def rules(standard: str | None, dimension: str | None, gap: str | None, tag: str
     """List the rules in use (built-in rules selected by the configuration, plus its rule
     directories), one row each: id, severity, dimension, gap, applies-to, title."""
     rule_set = load_rule_set(load_config(find_config(config_path)))
+    # A catalogued standard no rule checks rightly lists no rule; an id in no catalogue is a typo.
+    known = {*rule_set.standards, *(rule.standard for rule in rule_set.rules)}
+    if standard is not None and standard not in known:
+        hint = did_you_mean(standard, known) or " (`svccheck standards` lists them)"
+        raise click.BadParameter(f"unknown standard {standard!r}{hint}", param_hint="--standard")
     chosen = filter_rules(rule_set.rules, standard, dimension, gap, tag)
     language = lang or default_lang()
     if fmt == "json":

@@ -8,7 +8,6 @@ import click
 
 from ..config import find_config, load_config, load_rule_set
 from ..explain import explain_rule, find_rule, kinds_reference
-from ..errors import SvccheckError
 from . import config_option, default_lang, lang_option, user_errors
 
 
@@ -22,13 +21,15 @@ def explain(rule_id: str | None, kinds: bool, config_path: Path | None, lang: st
     """Explain a rule: titles, standard and manual, dimension, gap, severity, what it applies to
     and checks, its parameters as configured, and a passing and a failing example.
 
-    Exit codes: 0 explained; 2 unknown rule, or a rule or configuration problem.
+    Exit codes: 0 explained; 2 unknown rule, or a rule, configuration or usage problem.
     """
+    if kinds and rule_id is not None:
+        raise click.UsageError("give a RULE_ID or --kinds, not both")
     if kinds:
         click.echo(kinds_reference(), nl=False)
         return
     if rule_id is None:
-        raise SvccheckError("give a RULE_ID (see `svccheck rules`) or --kinds")
+        raise click.UsageError("give a RULE_ID (`svccheck rules` lists them) or --kinds")
     config = load_config(find_config(config_path))
     rule_set = load_rule_set(config)
     rule = find_rule(rule_set.loaded, rule_id)

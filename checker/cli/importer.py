@@ -12,7 +12,7 @@ import click
 from ..errors import ExitCode
 from ..importer import ImportStats, dump_record, import_rows, load_mapping, read_table, tally
 from ..progress import track
-from . import output_stream, user_errors
+from . import output_stream, say, user_errors
 
 
 def _write(records: Iterable[dict[str, Any]], out: TextIO) -> None:
@@ -24,8 +24,8 @@ def _write(records: Iterable[dict[str, Any]], out: TextIO) -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--mapping", "mapping_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="YAML file naming which column is which field.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the interactions here (JSON Lines). Default: standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write the interactions here (JSON Lines). Default, or -: standard output.")
 @user_errors
 def import_(file: Path, mapping_path: Path, output: Path | None) -> None:
     """Import a mystery-shopper export (.csv in UTF-8 or GB18030, or .xlsx) as interactions.
@@ -42,6 +42,6 @@ def import_(file: Path, mapping_path: Path, output: Path | None) -> None:
     with output_stream(output) as handle:
         _write(records, handle)
     for problem in stats.problems:
-        click.echo(str(problem), err=True)
-    click.echo(stats.summary(str(file)), err=True)
+        say(str(problem))
+    say(stats.summary(str(file)))
     sys.exit(ExitCode.INPUT if stats.rejected else ExitCode.OK)

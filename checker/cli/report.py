@@ -17,7 +17,16 @@ from ..progress import track
 from ..reports import RENDERERS
 from ..rules import Rule
 from ..words import count
-from . import config_option, configured_rules, default_lang, note_outputs, output_stream, rules_option, user_errors
+from . import (
+    config_option,
+    configured_rules,
+    default_lang,
+    note_outputs,
+    output_stream,
+    rules_option,
+    to_file,
+    user_errors,
+)
 
 
 def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
@@ -54,8 +63,8 @@ def check_results_match(results: Path, findings: Sequence[Finding], interactions
 @click.option("--group-by", type=click.Choice(GROUP_KEYS), default="site", show_default=True,
               help="Group scores and findings by this field.")
 @click.option("--format", "format_", type=click.Choice(sorted(RENDERERS)), default="markdown", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write the report here instead of standard output (- is standard output).")
 @rules_option
 @click.option("--scorecard", "scorecard_id", default=None,
               help="Scorecard rule id (needed only when several scorecards are loaded).")
@@ -95,9 +104,10 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
         findings, errors = list(audited.findings), [str(p) for p in audited.errors]
     summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in inputs], language)
     render = RENDERERS[format_]
-    with output_stream(output) as handle:
+    file = to_file(output)
+    with output_stream(file) as handle:
         render(summary, handle)
-    if output is not None:
+    if file is not None:
         note_outputs(f"{count(len(interactions), 'visit')}, {count(len(findings), 'finding')},"
-                     f" {count(len(errors), 'input error')}", [output])
+                     f" {count(len(errors), 'input error')}", [file])
     sys.exit(ExitCode.INPUT if errors else ExitCode.OK)

@@ -12,15 +12,40 @@ With `--baseline` / `--waivers`, findings that do not count are marked `(baselin
 `(waived)` (with the waiver's reason, approver and expiry), expired and stale waivers become
 `warning:` lines naming their place in the waivers file, and the closing lines say how many
 findings the baseline suppressed and the waivers waived; the last line then counts new findings.
+
+Everything printed that comes from the data (ids, file names, messages, quoted utterances, waiver
+fields, input errors) passes through `escape_controls`: a control character in a recording cannot
+move the cursor, retitle the terminal or reorder the line; it shows as `\\x1b` or `\\u202e`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from itertools import groupby
 from typing import TextIO
 
 from ..model import Finding, Report, Status
 from ..words import count
+
+
+#: What a terminal acts on instead of showing: C0 controls (ESC starts ANSI sequences, CR and BS
+#: overwrite what was printed, LF and TAB break the one-line-per-finding layout), DEL, C1 controls
+#: (CSI U+009B is ESC [ on some terminals), the line and paragraph separators, and the bidi
+#: embeddings, overrides and isolates that reorder a line as displayed ("Trojan Source").
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every character of `_CONTROLS` shown as a Python escape (`\\x1b`, `\\u202e`).
+    A backslash is left alone, so a Windows path reads as written; a literal `\\x1b` in the data
+    then looks like an escaped ESC, which is harmless."""
+    return _CONTROLS.sub(_escape, text)
 
 
 def _header(finding: Finding) -> str:
@@ -35,7 +60,9 @@ def _header(finding: Finding) -> str:
 def _line(finding: Finding, width: int) -> list[str]:
     where = finding.evidence.pointer()
     mark = "" if finding.status is Status.NEW else f" ({finding.status.value})"
-    lines = [f"  {finding.severity.value.upper():<8} {finding.rule:<{width}}  {finding.message}{where}{mark}"]
+    # Escaped before padding: the column is as wide as the rule id is shown.
+    rule = escape_controls(finding.rule)
+    lines = [f"  {finding.severity.value.upper():<8} {rule:<{width}}  {finding.message}{where}{mark}"]
     if finding.evidence.text:
         lines.append(f"  {'':<8} {'':<{width}}  “{finding.evidence.text}”")
     if finding.waiver is not None:
@@ -73,29 +100,34 @@ def _gate_lines(report: Report) -> list[str]:
 
 
 def render(report: Report, out: TextIO) -> None:
-    width = max((len(f.rule) for f in report.findings), default=0)
+    for line in _lines(report):
+        out.write(escape_controls(line) + "\n")
+
+
+def _lines(report: Report) -> Iterator[str]:
+    """The report's lines, unescaped: every line, not just the data in it, goes through
+    `escape_controls` in `render` (the report's own words have no control characters).
+    A generator, so that a big report is written as it is formatted."""
+    width = max((len(escape_controls(f.rule)) for f in report.findings), default=0)
     for _, group in groupby(report.findings, key=lambda f: f.ordinal):
         items = list(group)
-        out.write(_header(items[0]) + "\n")
+        yield _header(items[0])
         for finding in items:
-            out.write("\n".join(_line(finding, width)) + "\n")
-        out.write("\n")
+            yield from _line(finding, width)
+        yield ""
     if report.errors:
-        out.write(f"input errors ({len(report.errors)}):\n")
+        yield f"input errors ({len(report.errors)}):"
         for problem in report.errors:
-            out.write(f"  {problem}\n")
-        out.write("\n")
+            yield f"  {problem}"
+        yield ""
     s = report.summary
     counts = ", ".join(f"{k} {v}" for k, v in s.by_severity.items()) or "none"
-    out.write(
+    yield (
         f"{count(s.interactions, 'interaction')} audited, {s.clean} clean · {count(s.findings, 'finding')}"
-        f" ({counts}) · {count(s.errors, 'input error')}\n"
+        f" ({counts}) · {count(s.errors, 'input error')}"
     )
-    for line in _gate_lines(report):
-        out.write(line + "\n")
+    yield from _gate_lines(report)
     failing = len(report.failing())
     new = "new " if report.baseline is not None or report.waivers is not None else ""
     allowed = f" (--max-findings {report.max_findings})" if report.max_findings is not None else ""
-    out.write(
-        f"fail-on {report.fail_on.value}: {failing} {new}finding{'s' if failing != 1 else ''} at or above it{allowed}\n"
-    )
+    yield f"fail-on {report.fail_on.value}: {failing} {new}finding{'s' if failing != 1 else ''} at or above it{allowed}"

@@ -37,19 +37,36 @@ def resolve_phrase_file(name: str, context: CompileContext) -> Path:
     return (context.rule_file.parent / name).resolve()
 
 
+class CompileErrors(CompileError):
+    """Several problems of one check, all reported in one run (every bad file of a phrase-files
+    list, say). The first is also this error's own path and message, for callers that show one."""
+
+    def __init__(self, errors: Sequence[CompileError]) -> None:
+        super().__init__(errors[0].path, str(errors[0]))
+        self.errors = tuple(errors)
+
+
 def collect_phrases(
     params: Mapping[str, Any], context: CompileContext, key: str = "phrases", files_key: str = "phrase-files"
 ) -> list[str]:
+    """The inline phrases and those of every phrase file; a file that cannot be read or holds a
+    bad phrase raises CompileError, or CompileErrors naming each such file."""
     phrases = list(params.get(key, ()))
+    errors = []
     for index, name in enumerate(params.get(files_key, ())):
-        path = resolve_phrase_file(name, context)
         try:
-            phrases.extend(load_phrase_file(path))
+            phrases.extend(load_phrase_file(resolve_phrase_file(name, context)))
         except OSError as err:
-            raise CompileError([files_key, index], f"cannot read phrase file {name}: {err.strerror or err}") from None
+            errors.append(CompileError([files_key, index], f"cannot read phrase file {name}: {err.strerror or err}"))
         except PhraseError as err:
-            raise CompileError([files_key, index], f"{name}: {err}") from None
+            errors.append(CompileError([files_key, index], f"{name}: {err}"))
+    if errors:
+        raise _grouped(errors)
     return phrases
+
+
+def _grouped(errors: Sequence[CompileError]) -> CompileError:
+    return errors[0] if len(errors) == 1 else CompileErrors(errors)
 
 
 def compile_matcher(
@@ -64,16 +81,29 @@ def compile_matcher(
 
 
 def matcher_from(params: Mapping[str, Any], context: CompileContext) -> PhraseMatcher:
-    phrases = collect_phrases(params, context)
+    """The matcher of `phrases` and `phrase-files`; every bad file and every bad inline phrase
+    (at its own index) is reported at once."""
     inline = list(params.get("phrases", ()))
+    try:
+        phrases = collect_phrases(params, context)
+    except CompileError as err:
+        files = list(err.errors) if isinstance(err, CompileErrors) else [err]
+        raise _grouped([*_inline_errors(inline), *files]) from None
     try:
         return compile_matcher(phrases, ["phrases"], context)
     except CompileError as err:
-        # Point at the offending phrase itself when it was written inline in the rule.
-        culprit = next((i for i, p in enumerate(inline) if str(err).startswith(f'phrase "{p}"')), None)
-        if culprit is None:
-            raise
-        raise CompileError(["phrases", culprit], str(err)) from None
+        raise _grouped(_inline_errors(inline) or [err]) from None
+
+
+def _inline_errors(inline: Sequence[str]) -> list[CompileError]:
+    """Each inline phrase that does not compile on its own, located at its index."""
+    errors = []
+    for index, phrase in enumerate(inline):
+        try:
+            PhraseMatcher([phrase])
+        except PhraseError as err:
+            errors.append(CompileError(["phrases", index], str(err)))
+    return errors
 
 
 def speakers_from(params: Mapping[str, Any], default: Sequence[str] = ("agent",)) -> frozenset[str]:

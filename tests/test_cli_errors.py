@@ -1,0 +1,138 @@
+"""The whole CLI's error conventions (svccheck.cli.Svccheck): every usage error is one line on
+stderr with exit 2, `--output -` / `-o -` is standard output, control characters in error
+lines are shown escaped, and a reader of standard output that goes away ends the command
+quietly with exit 141. Per-command messages are tested with their commands."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+import pytest
+
+from conftest import EXAMPLES, CliRun
+from svccheck.formatters import FORMATTERS
+
+Run = Callable[..., CliRun]
+PHONE = EXAMPLES / "phone-calls.json"
+SHOPPER = EXAMPLES / "mystery-shopper"
+
+
+def _one_line(command: str, message: str) -> str:
+    return f"{command}: error: {message} (see {command} --help)\n"
+
+
+# --- usage errors: one line, exit 2 --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "command", "message"),
+    [
+        (["nosuch"], "svccheck", "no such command 'nosuch'"),
+        (["--bogus"], "svccheck", "no such option '--bogus'"),
+        (["import", "{tmp}", "--mapping", "m.yaml"], "svccheck import", "FILE: file '{tmp}' is a directory"),
+        (["import", "x.csv"], "svccheck import", "missing option '--mapping'"),
+        (["init", "--directory", "{tmp}/in.json"], "svccheck init", "--directory: directory '{tmp}/in.json' is a file"),
+        # A subcommand of a subcommand is named in full.
+        (["baseline", "create"], "svccheck baseline create", "missing argument 'PATHS...'"),
+        (["baseline", "create", "{tmp}/in.json", "-o"], "svccheck baseline create", "option '-o' requires an argument"),
+        (["report", "{tmp}/in.json", "--group-by", "colour"], "svccheck report",
+         "--group-by: 'colour' is not one of 'site', 'agent', 'channel', 'wave'"),
+        (["lint", "--format", "xml"], "svccheck lint", "--format: 'xml' is not one of 'text', 'json'"),
+        (["test", "a", "--lang", "fr"], "svccheck test", "--lang: 'fr' is not one of 'en', 'zh'"),
+    ],
+)
+def test_usage_errors_of_every_command_are_one_line(
+    run_cli: Run, tmp_path: Path, args: list[str], command: str, message: str
+) -> None:
+    (tmp_path / "in.json").write_text("[]", encoding="utf-8")
+    result = run_cli(*[arg.format(tmp=tmp_path) for arg in args])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == _one_line(command, message.format(tmp=tmp_path))
+
+
+def test_no_command_still_prints_the_help(run_cli: Run) -> None:
+    result = run_cli()
+    assert "Commands:\n" in result.stdout + result.stderr
+    assert "error:" not in result.stderr
+
+
+def test_help_is_unchanged(run_cli: Run) -> None:
+    result = run_cli("baseline", "create", "--help")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("Usage: svccheck baseline create [OPTIONS] PATHS...\n")
+
+
+def test_an_error_line_shows_control_characters_escaped(run_cli: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "b\x1b[2J\u202e.json"
+    result = run_cli("audit", PHONE, "--baseline", missing)
+    assert result.exit_code == 2
+    shown = str(missing).replace("\x1b", "\\x1b").replace("\u202e", "\\u202e")
+    assert result.stderr == f"svccheck: error: baseline {shown}: cannot read: No such file or directory\n"
+
+
+# --- `-o -` is standard output, for every command that writes a file -------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["baseline", "create", str(PHONE)],
+        ["report", str(EXAMPLES / "visits.json"), "--format", "markdown"],
+        ["import", str(SHOPPER / "shopper-export-2026.csv"), "--mapping", str(SHOPPER / "mapping.yaml")],
+    ],
+    ids=["baseline-create", "report", "import"],
+)
+def test_output_dash_is_standard_output(run_cli: Run, here: Path, command: list[str]) -> None:
+    plain = run_cli(*command)
+    dashed = run_cli(*command, "-o", "-")
+    assert plain.stdout and (dashed.exit_code, dashed.stdout, dashed.stderr) == (plain.exit_code, plain.stdout, plain.stderr)
+    assert list(here.iterdir()) == []  # no file named `-`
+
+
+# --- the reader of standard output goes away ---------------------------------------------------------
+
+
+def _failing_text(error: OSError) -> Callable[[Any, TextIO], None]:
+    def render(report: Any, out: TextIO) -> None:
+        out.write("h-call-02 · hotel\n")
+        raise error
+
+    return render
+
+
+def test_a_broken_pipe_ends_quietly_with_141(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(FORMATTERS, "text", _failing_text(BrokenPipeError(errno.EPIPE, "Broken pipe")))
+    result = run_cli("audit", PHONE)
+    assert (result.exit_code, result.stderr) == (141, "")
+
+
+def test_another_write_error_on_standard_output_is_still_reported(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(FORMATTERS, "text", _failing_text(OSError(errno.ENOSPC, "No space left on device")))
+    result = run_cli("audit", PHONE)
+    assert (result.exit_code, result.stderr) == (2, "svccheck: error: cannot write standard output: No space left on device\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["audit", str(PHONE)], ["audit", str(PHONE), "--format", "jsonl"], ["rules"], ["explain", "--kinds"]],
+    ids=["audit", "audit-jsonl", "rules", "explain"],
+)
+def test_a_closed_pipe_on_standard_output(tmp_path: Path, args: list[str]) -> None:
+    """A real pipe whose reader has gone (`svccheck audit | head -1` once head has exited): no
+    "Broken pipe" error, no "Exception ignored" at the interpreter's exit, and exit 141."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {**os.environ, "LANG": "C"}
+    env.pop("LC_ALL", None)
+    try:
+        done = subprocess.run([sys.executable, "-m", "svccheck", *args], stdout=write_end, stderr=subprocess.PIPE,
+                              cwd=tmp_path, env=env, timeout=120, check=False)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr.decode()) == (141, "")
