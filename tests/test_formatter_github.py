@@ -38,6 +38,7 @@ def _lines(report: Report) -> list[str]:
         ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
         ("x: y, z", "x: y, z", "x%3A y%2C z"),
         ("%0A", "%250A", "%250A"),
+        ("red \x1b[31mX\x1b[0m, \u202eevil", "red \\x1b[31mX\\x1b[0m, \\u202eevil", "red \\x1b[31mX\\x1b[0m%2C \\u202eevil"),
     ],
 )
 def test_escaping(text: str, data: str, prop: str) -> None:

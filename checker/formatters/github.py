@@ -12,7 +12,8 @@ annotations per step, so the ones that fail the run come first)::
 - a final ``notice`` line summarises the run.
 
 Values are escaped as the Actions runner expects: in the message ``%`` ``\\r`` ``\\n`` become
-``%25`` ``%0D`` ``%0A``; in properties also ``:`` and ``,`` become ``%3A`` and ``%2C``.
+``%25`` ``%0D`` ``%0A``; in properties also ``:`` and ``,`` become ``%3A`` and ``%2C``. Other
+control, C1 and bidi characters are shown as escapes (``\\x1b``), as in the text report.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from typing import TextIO
 
 from ..model import Finding, Report, SourceLocation, Status
 from ..words import count
+from .text import escape_controls
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Other control, C1 and bidi characters from the data are shown escaped (\x1b, \u202e), as in
+    # the text report: Actions logs render ANSI sequences, which could restyle or hide lines.
+    return escape_controls(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -54,15 +54,27 @@ def collect_phrases(
     phrases = list(params.get(key, ()))
     errors = []
     for index, name in enumerate(params.get(files_key, ())):
+        path = resolve_phrase_file(name, context)
         try:
-            phrases.extend(load_phrase_file(resolve_phrase_file(name, context)))
+            phrases.extend(load_phrase_file(path))
         except OSError as err:
             errors.append(CompileError([files_key, index], f"cannot read phrase file {name}: {err.strerror or err}"))
         except PhraseError as err:
-            errors.append(CompileError([files_key, index], f"{name}: {err}"))
+            errors.append(CompileError([files_key, index], _file_problem(err, path, name)))
     if errors:
         raise _grouped(errors)
     return phrases
+
+
+def _file_problem(err: PhraseError, path: Path, name: str) -> str:
+    """`lists/bad.txt:2: phrase "赔(偿": unbalanced '('...`: the file as the rule names it (the
+    error names the resolved path), its line, then the phrase."""
+    reason = err.reason.replace(str(path), name)
+    text = str(err)
+    if not text.endswith(err.reason) or text == err.reason:  # about the file, not a phrase
+        return reason
+    where, _, rest = reason.partition(": ")
+    return f"{where}: {text[: len(text) - len(err.reason) - 2]}: {rest}"
 
 
 def _grouped(errors: Sequence[CompileError]) -> CompileError:
