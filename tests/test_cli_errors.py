@@ -136,3 +136,16 @@ def test_a_closed_pipe_on_standard_output(tmp_path: Path, args: list[str]) -> No
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr.decode()) == (141, "")
+
+
+@pytest.mark.parametrize("args", [["rules"], ["explain", "phone.greeting"], ["standards"]], ids=["rules", "explain", "standards"])
+def test_a_full_disk_under_standard_output_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    """`svccheck rules > /dev/full`: these commands print with click.echo, outside output_stream."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    env = {**os.environ, "LANG": "C"}
+    env.pop("LC_ALL", None)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "svccheck", *args], stdout=full, stderr=subprocess.PIPE,
+                              cwd=tmp_path, env=env, timeout=120, check=False)
+    assert (done.returncode, done.stderr.decode()) == (2, "svccheck: error: cannot write standard output: No space left on device\n")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from ..errors import SvccheckError
+from ..errors import ExitCode, SvccheckError
 from ..formatters.text import escape_controls
 
 if TYPE_CHECKING:
@@ -216,6 +216,18 @@ def _reader_gone() -> NoReturn:
     sys.exit(EXIT_BROKEN_PIPE)
 
 
+def _stdout_failed(err: OSError) -> NoReturn:
+    """Standard output cannot be written (a full disk under `> rules.txt`): say so on stderr, exit
+    2; like `_reader_gone`, point standard output at /dev/null so the last flush cannot fail again."""
+    say(f"svccheck: error: cannot write standard output: {err.strerror or err}")
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(int(ExitCode.USAGE))
+
+
 def _one_line(err: click.UsageError, command_path: str) -> NoReturn:
     """Raise `err` as its one line (already-worded errors and click's help-instead go as they are)."""
     if isinstance(err, (OneLineUsageError, *_SHOWN_AS_IS)):
@@ -244,6 +256,10 @@ class Svccheck(click.Group):
                 sys.stdout.flush()
         except BrokenPipeError:
             _reader_gone()
+        except OSError as err:
+            # A report written with click.echo (rules, explain, lint...) to a full disk or a
+            # device that refuses it: one line, as output_stream says it for audit.
+            _stdout_failed(err)
         except click.UsageError as err:
             # The option parser's errors carry no context: the command is the one being invoked.
             _one_line(err, " ".join(p for p in (ctx.command_path, ctx.invoked_subcommand or "") if p))
