@@ -84,9 +84,9 @@ def test_findings_list_new_and_severe_first_and_capped(visits: Report, monkeypat
 
 
 def test_cells_are_escaped(visits: Report) -> None:
-    finding = replace(visits.findings[0], message="a | b <script>\nnext")
+    finding = replace(visits.findings[0], message="a | b <script>\nnext \x1b[31mred \u202eevil")
     text = _md(replace(visits, findings=(finding,)))
-    assert "a \\| b &lt;script&gt; next" in text
+    assert "a \\| b &lt;script&gt; next \\\\x1b[31mred \\\\u202eevil" in text
 
 
 def test_waivers_baseline_and_errors_sections(builtin_rules: list[Rule], tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ Sections, in this order:
    where each interaction is and the quoted evidence;
 4. input errors, expired and stale waivers, and the baseline comparison, when there are any.
 
-Table cells are escaped (``|``, ``<``, ``>``, line breaks), so quoted speech cannot break the
-table. GitHub caps a step summary at 1 MiB; ``LIMIT`` keeps this far below it.
+Table cells are escaped (``|``, ``<``, ``>``, line breaks; control and bidi characters shown as
+``\\x1b``, ``\\u202e``), so quoted speech cannot break or reorder the table. GitHub caps a step
+summary at 1 MiB; ``LIMIT`` keeps this far below it.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from typing import TextIO
 
 from ..model import DIMENSIONS, GAPS, SEVERITIES, Finding, Gap, Report, Status
 from ..words import count
+from .text import escape_controls
 
 LIMIT = 50
 
 
 def cell(text: str) -> str:
-    flat = " ".join(text.split())
+    # Control, C1 and bidi characters are shown as escapes (\\x1b, \\u202e), as in the text report:
+    # a bidi override in quoted speech would otherwise reorder the rendered table.
+    flat = escape_controls(" ".join(text.split()))
     return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
