@@ -286,6 +286,30 @@ def test_a_non_utf8_phrase_file_is_named_once_as_the_rule_names_it(tmp_path: Pat
     assert _problems(tmp_path, standards) == (f"{path}:9:18: check.phrase-files[0]: lists/latin.txt: not UTF-8 text (byte 6)",)
 
 
+def test_every_problem_of_every_sequence_step_is_located_at_its_step(tmp_path: Path, standards: dict[str, Standard]) -> None:
+    steps = (
+        "check:\n  kind: sequence\n  steps:\n    - {name: greet, phrases: [您好]}\n"
+        "    - {name: greet, phrase-files: [missing.txt], phrases: ['(a|b']}\n"
+        "    - {name: close, phrase-files: [gone.txt]}\n"
+    )
+    path = _write(tmp_path, BASE.replace(THRESHOLD_CHECK, steps))
+    assert _problems(tmp_path, standards) == (
+        f"{path}:11:14: check.steps[1].name: duplicate step name 'greet'",
+        f"{path}:11:36: check.steps[1].phrase-files[0]: cannot read phrase file missing.txt: No such file or directory",
+        f"{path}:11:60: check.steps[1].phrases[0]: phrase \"(a|b\": unbalanced '(' (no closing ')')",
+        f"{path}:12:36: check.steps[2].phrase-files[0]: cannot read phrase file gone.txt: No such file or directory",
+    )
+
+
+def test_bad_exceptions_are_reported_with_bad_phrases(tmp_path: Path, standards: dict[str, Standard]) -> None:
+    check = "check:\n  kind: forbidden-phrases\n  phrases: ['(a|b']\n  exceptions: ['[x']\n"
+    path = _write(tmp_path, BASE.replace(THRESHOLD_CHECK, check))
+    assert _problems(tmp_path, standards) == (
+        f"{path}:9:13: check.phrases[0]: phrase \"(a|b\": unbalanced '(' (no closing ')')",
+        f"{path}:10:15: check.exceptions: phrase \"[x\": unbalanced '[' (no closing ']')",
+    )
+
+
 def test_a_non_utf8_rule_file(tmp_path: Path, standards: dict[str, Standard]) -> None:
     path = _write(tmp_path, b"id: \xff\xfe\n")
     assert _problems(tmp_path, standards) == (f"{path}: file: not UTF-8 text",)

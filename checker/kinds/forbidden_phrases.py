@@ -36,12 +36,13 @@ from typing import Any, ClassVar
 
 from ..model import Evidence, Interaction
 from ..text import CONTEXT_KINDS, PhraseHit, PhraseMatcher, hit_context
-from . import CompileContext, Condition, Measurement
+from . import CompileContext, CompileError, Condition, Measurement
 from ._phrases import (
     SPEAKER_NAMES_ZH,
     PHRASE_FILES_SCHEMA,
     PHRASES_SCHEMA,
     SPEAKERS_SCHEMA,
+    CompileErrors,
     compile_matcher,
     matcher_from,
     quote,
@@ -123,10 +124,22 @@ class ForbiddenPhrases:
 
     @classmethod
     def compile(cls, params: Mapping[str, Any], context: CompileContext) -> ForbiddenPhrasesCheck:
-        exceptions = params.get("exceptions")
+        errors: list[CompileError] = []  # the phrases' problems and the exceptions', together
+        matcher = exceptions = None
+        try:
+            matcher = matcher_from(params, context)
+        except CompileError as err:
+            errors += err.errors if isinstance(err, CompileErrors) else (err,)
+        if params.get("exceptions"):
+            try:
+                exceptions = compile_matcher(params["exceptions"], ["exceptions"], context)
+            except CompileError as err:
+                errors.append(err)
+        if errors or matcher is None:
+            raise errors[0] if len(errors) == 1 else CompileErrors(errors)
         return ForbiddenPhrasesCheck(
-            matcher=matcher_from(params, context),
-            exceptions=compile_matcher(exceptions, ["exceptions"], context) if exceptions else None,
+            matcher=matcher,
+            exceptions=exceptions,
             speakers=speakers_from(params),
             ignore=frozenset(params.get("ignore-contexts", ())),
         )

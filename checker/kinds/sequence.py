@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 from ..model import Event, Evidence, Interaction
 from ..text import PhraseMatcher
 from . import CompileContext, CompileError, Condition, Measurement
-from ._phrases import PHRASE_FILES_SCHEMA, PHRASES_SCHEMA, SPEAKERS_SCHEMA, collect_phrases, compile_matcher
+from ._phrases import PHRASE_FILES_SCHEMA, PHRASES_SCHEMA, SPEAKERS_SCHEMA, CompileErrors, matcher_from
 
 _STEP = {
     "type": "object",
@@ -125,12 +125,20 @@ class Sequence_:
     def compile(cls, params: Mapping[str, Any], context: CompileContext) -> SequenceCheck:
         steps = []
         names: set[str] = set()
+        errors: list[CompileError] = []  # every problem of every step, each at its own key
         for index, raw in enumerate(params["steps"]):
             if raw["name"] in names:
-                raise CompileError(["steps", index, "name"], f"duplicate step name {raw['name']!r}")
+                errors.append(CompileError(["steps", index, "name"], f"duplicate step name {raw['name']!r}"))
             names.add(raw["name"])
             matcher = None
             if "event" not in raw:
-                matcher = compile_matcher(collect_phrases(raw, context), ["steps", index], context)
+                try:
+                    matcher = matcher_from(raw, context)
+                except CompileError as err:
+                    found = err.errors if isinstance(err, CompileErrors) else (err,)
+                    errors += [CompileError(["steps", index, *e.path], str(e)) for e in found]
+                    continue
             steps.append(Step(raw["name"], raw.get("event"), matcher, frozenset(raw.get("speakers", ("agent",)))))
+        if errors:
+            raise errors[0] if len(errors) == 1 else CompileErrors(errors)
         return SequenceCheck(tuple(steps), Condition("<", float(len(steps))))
