@@ -290,7 +290,7 @@ class InputProblem:
 
     def __str__(self) -> str:
         where = str(self.location)
-        if self.interaction is not None:
+        if self.interaction:  # an empty id is the problem itself, said in the message
             where += f": interaction {self.interaction}"
         if self.rule is not None:
             where += f": rule {self.rule}"

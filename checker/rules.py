@@ -323,7 +323,9 @@ def parse_rule(
 
 def _parse(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rule | None, list[Problem]]:
     data = doc.root
-    problems = every_schema_problem(doc, doc.plain() if data is not None else None, RULE_SCHEMA)
+    if data is None:
+        return None, [Problem(doc.locate([]), "(top level)", "the file is empty; a rule file holds one rule (id, title, check...)")]
+    problems = every_schema_problem(doc, doc.plain(), RULE_SCHEMA)
     if problems:
         return None, problems + _check_block_problems(doc, problems)
     data = doc.plain()

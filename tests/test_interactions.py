@@ -101,6 +101,10 @@ def test_a_missing_file(tmp_path: Path) -> None:
     assert _items(tmp_path / "nope.json") == ["nope.json: no such file or directory"]
 
 
+def test_an_empty_id_is_not_shown_as_an_interaction_label() -> None:
+    assert str(_one({"id": ""})) == "f.json:3: id: '' should be non-empty"
+
+
 def test_standard_input_is_named_as_such() -> None:
     assert [str(i) for i in read_inputs([Path("-")])] == ["-: standard input is not read: save it to a .json or .jsonl file"]
 

@@ -247,7 +247,7 @@ PROBLEMS = [
         BASE.replace(THRESHOLD_CHECK, "check:\n  kind: sequence\n  steps:\n    - {name: a, event: ring}\n    - {name: a, event: answer}\n"),
         "11:14: check.steps[1].name: duplicate step name 'a'",
     ),
-    ("empty file", "", "1:1: (top level): None is not of type 'object'"),
+    ("empty file", "", "1:1: (top level): the file is empty; a rule file holds one rule (id, title, check...)"),
     ("a list, not a rule", "- a\n- b\n", "1:1: (top level): ['a', 'b'] is not of type 'object'"),
     (
         "misspelt example key",
