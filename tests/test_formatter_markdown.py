@@ -123,3 +123,101 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any]) -
     second = run_cli("audit", "examples", "--format", "markdown")
     assert first.exit_code == 3
     assert first.stdout == second.stdout and first.stdout.startswith("## svccheck FAIL")
+
+
+# --- the summary's own words in Chinese (--lang zh) ------------------------------------------------
+
+
+def test_chinese_summary_in_full(builtin_rules: list[Rule], tmp_path: Path) -> None:
+    """Headline, counts, headings, column headers and named values (severity, gap, dimension,
+    status) are in Chinese; rule ids, titles in their language and the input problem as they are."""
+    calls = tmp_path / "calls.json"
+    calls.write_text(
+        '[{"id": "c-01", "channel": "phone", "site": "hotel-sh", "metrics": {"rings": 5}, "events": ['
+        '{"type": "answer", "at": 7}, {"type": "utterance", "at": 8, "speaker": "agent", "text": "喂？"}]}]',
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "x-1"}\n', encoding="utf-8")
+    assert _md(audit_paths([calls, broken], builtin_rules, lang="zh")).splitlines() == [
+        "## svccheck 不通过：1 条新问题达到或高于重要级别",
+        "",
+        "共审核 1 条交互，0 条无问题 · 3 条问题（新增 3、已纳入基线 0、已豁免 0） · 1 个输入错误",
+        "",
+        "### 按严重程度统计",
+        "",
+        "| 严重程度 | 新增 | 已纳入基线 | 已豁免 | 合计 |",
+        "|---|--:|--:|--:|--:|",
+        "| 重要 | 1 | 0 | 0 | 1 |",
+        "| 次要 | 2 | 0 | 0 | 2 |",
+        "",
+        "### 按规则统计",
+        "",
+        "| 规则 | 严重程度 | 标题 | 问题数 | 新增 |",
+        "|---|---|---|--:|--:|",
+        "| `phone.answer-within-three-rings` | 重要 | 电话三声内接起 | 1 | 1 |",
+        "| `phone.closing-courtesy` | 次要 | 挂电话前致谢道别 | 1 | 1 |",
+        "| `phone.greeting` | 次要 | 接听电话先问候 | 1 | 1 |",
+        "",
+        "### 按差距统计",
+        "",
+        "| 差距 | 问题数 |",
+        "|---|--:|",
+        "| 3 服务交付差距 | 3 |",
+        "",
+        "### 按维度统计",
+        "",
+        "| 维度 | 问题数 |",
+        "|---|--:|",
+        "| 反应性 | 1 |",
+        "| 保证性 | 2 |",
+        "",
+        "### 问题列表",
+        "",
+        "| 严重程度 | 规则 | 交互 | 位置 | 说明 | 状态 |",
+        "|---|---|---|---|---|---|",
+        f"| 重要 | `phone.answer-within-three-rings` | c-01 | {calls}:1:2 | 响铃5声后才接听；标准：3声以内 | 新增 |",
+        f"| 次要 | `phone.closing-courtesy` | c-01 | {calls}:1:2 事件 1 | 坐席最后两句话既没有致谢也没有道别 “喂？” | 新增 |",
+        f"| 次要 | `phone.greeting` | c-01 | {calls}:1:2 事件 1 | 坐席的第一句话没有问候语 “喂？” | 新增 |",
+        "",
+        "### 输入错误（1）",
+        "",
+        f"- {broken}:1: interaction x-1: 'channel' is a required property",
+    ]
+
+
+def test_chinese_waivers_baseline_and_capped_findings(
+    builtin_rules: list[Rule], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "waivers:\n  - rule: survey.*\n    reason: 问卷供应商更换\n    approved-by: 质检部\n    expires: 2026-02-01\n"
+        "  - site: nowhere\n    reason: none\n    approved-by: QA\n    expires: 2026-12-31\n",
+        encoding="utf-8",
+    )
+    report = audit_paths([Path("examples/visits.json")], builtin_rules, lang="zh")
+    known = [f.fingerprint for f in report.findings][:2]
+    gated = triage(report, parse_baseline(Path("b.json"), {"fingerprints": [*known, "0000000000000000"]}),
+                   load_waivers(waivers), date(2026, 3, 1))
+    monkeypatch.setattr(markdown, "LIMIT", 3)
+    text = _md(replace(gated, max_findings=len(gated.failing())))
+    surveys = sum(1 for f in report.findings if f.rule == "survey.servqual-gap")
+    failing = len(gated.failing())
+    assert text.splitlines()[0] == f"## svccheck 通过：{failing} 条新问题达到或高于重要级别（--max-findings {failing}）"
+    assert f"### 问题列表（共 {len(report.findings)} 条，显示前 3 条）" in text.splitlines()
+    assert _section(text, "### 豁免") == [f"`{waivers}` 中的 2 条豁免共豁免 0 条问题（截至 2026-03-01）。"]
+    assert text.endswith(
+        f"- **已过期** 2026-02-01：rule survey.*（{waivers}:2:5，批准人 质检部）：不再适用，{surveys} 条问题未豁免\n"
+        f"- **未匹配**：site nowhere（{waivers}:6:5）：没有匹配的问题\n"
+        "\n### 基线\n\n"
+        "`b.json`：2 条问题被基线抑制；基线的 3 个指纹中有 1 个本次未出现（已修复）。\n"
+    )
+
+
+def test_chinese_clean_run(builtin_rules: list[Rule], tmp_path: Path) -> None:
+    empty = tmp_path / "none.json"
+    empty.write_text("[]", encoding="utf-8")
+    assert _md(audit_paths([empty], builtin_rules, lang="zh")) == (
+        "## svccheck 通过：0 条新问题达到或高于重要级别\n\n"
+        "共审核 0 条交互，0 条无问题 · 0 条问题（新增 0、已纳入基线 0、已豁免 0） · 0 个输入错误\n"
+    )

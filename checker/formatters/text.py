@@ -13,6 +13,10 @@ With `--baseline` / `--waivers`, findings that do not count are marked `(baselin
 `warning:` lines naming their place in the waivers file, and the closing lines say how many
 findings the baseline suppressed and the waivers waived; the last line then counts new findings.
 
+The report's own words follow `Report.lang` (see `_labels`): with `--lang zh` the summary reads
+"共审核 12 条交互，4 条无问题 · 13 条问题（重要 7、次要 6） · 0 个输入错误". The severity column
+(MAJOR) stays a code in every language.
+
 Everything printed that comes from the data (ids, file names, messages, quoted utterances, waiver
 fields, input errors) passes through `escape_controls`: a control character in a recording cannot
 move the cursor, retitle the terminal or reorder the line; it shows as `\\x1b` or `\\u202e`.
@@ -26,7 +30,7 @@ from itertools import groupby
 from typing import TextIO
 
 from ..model import Finding, Report, Status
-from ..words import count
+from ._labels import Labels, labels
 
 
 #: What a terminal acts on instead of showing: C0 controls (ESC starts ANSI sequences, CR and BS
@@ -48,54 +52,49 @@ def escape_controls(text: str) -> str:
     return _CONTROLS.sub(_escape, text)
 
 
-def _header(finding: Finding) -> str:
+def _header(finding: Finding, say: Labels) -> str:
     parts = [finding.interaction]
     if finding.site:
         parts.append(finding.site)
     if finding.agent:
-        parts.append(f"agent {finding.agent}")
+        parts.append(say("agent", agent=finding.agent))
     return " · ".join(parts) + f" ({finding.location})"
 
 
-def _line(finding: Finding, width: int) -> list[str]:
-    where = finding.evidence.pointer()
-    mark = "" if finding.status is Status.NEW else f" ({finding.status.value})"
+def _line(finding: Finding, width: int, say: Labels) -> list[str]:
+    where = say.pointer(finding.evidence)
+    mark = "" if finding.status is Status.NEW else say("status_mark", status=say.name("status", finding.status.value))
     # Escaped before padding: the column is as wide as the rule id is shown.
     rule = escape_controls(finding.rule)
+    # The severity stays a code (MAJOR) in every language: a column to scan and grep, not a sentence.
     lines = [f"  {finding.severity.value.upper():<8} {rule:<{width}}  {finding.message}{where}{mark}"]
     if finding.evidence.text:
         lines.append(f"  {'':<8} {'':<{width}}  “{finding.evidence.text}”")
     if finding.waiver is not None:
         w = finding.waiver
-        lines.append(
-            f"  {'':<8} {'':<{width}}  waived until {w.expires} by {w.approved_by}: {w.reason} ({w.location})"
-        )
+        waived = say("waived_until", expires=w.expires, approved_by=w.approved_by, reason=w.reason, location=w.location)
+        lines.append(f"  {'':<8} {'':<{width}}  {waived}")
     return lines
 
 
-def _gate_lines(report: Report) -> list[str]:
+def _gate_lines(report: Report, say: Labels) -> list[str]:
     """Warnings about the waivers file, and the baseline and waiver counts."""
     lines = []
     if report.waivers is not None:
         for use in report.waivers.expired:
             w = use.waiver
-            lines.append(
-                f"warning: {w.location}: waiver expired on {w.expires} ({w.scope()}; approved by {w.approved_by}):"
-                f" no longer applies, {use.matched} finding{'s' if use.matched != 1 else ''} not waived"
-            )
+            lines.append(say("expired_warning", location=w.location, expires=w.expires, scope=w.scope(),
+                             approved_by=w.approved_by, findings=say.count(use.matched, "finding")))
         for w in report.waivers.stale:
-            lines.append(f"warning: {w.location}: stale waiver ({w.scope()}): matches no finding")
+            lines.append(say("stale_warning", location=w.location, scope=w.scope()))
     if report.baseline is not None:
         b = report.baseline
-        lines.append(
-            f"baseline {b.file}: {count(b.suppressed, 'finding')} suppressed, {b.fixed} of {b.fingerprints} fixed or not seen"
-        )
+        lines.append(say("baseline_line", file=b.file, suppressed=say.count(b.suppressed, "finding"),
+                         fixed=b.fixed, fingerprints=b.fingerprints))
     if report.waivers is not None:
         v = report.waivers
-        lines.append(
-            f"waivers {v.file}: {v.waived} findings waived · {len(v.expired)} expired, {len(v.stale)} stale"
-            f" of {v.total} waivers (as of {v.today})"
-        )
+        lines.append(say("waivers_line", file=v.file, waived=v.waived, expired=len(v.expired), stale=len(v.stale),
+                         total=v.total, today=v.today))
     return lines
 
 
@@ -108,26 +107,34 @@ def _lines(report: Report) -> Iterator[str]:
     """The report's lines, unescaped: every line, not just the data in it, goes through
     `escape_controls` in `render` (the report's own words have no control characters).
     A generator, so that a big report is written as it is formatted."""
+    say = labels(report.lang)
     width = max((len(escape_controls(f.rule)) for f in report.findings), default=0)
     for _, group in groupby(report.findings, key=lambda f: f.ordinal):
         items = list(group)
-        yield _header(items[0])
+        yield _header(items[0], say)
         for finding in items:
-            yield from _line(finding, width)
+            yield from _line(finding, width, say)
         yield ""
     if report.errors:
-        yield f"input errors ({len(report.errors)}):"
+        yield say("input_errors", n=len(report.errors))
         for problem in report.errors:
             yield f"  {problem}"
         yield ""
+    yield _summary(report, say)
+    yield from _gate_lines(report, say)
+    yield _fail_on(report, say)
+
+
+def _summary(report: Report, say: Labels) -> str:
     s = report.summary
-    counts = ", ".join(f"{k} {v}" for k, v in s.by_severity.items()) or "none"
-    yield (
-        f"{count(s.interactions, 'interaction')} audited, {s.clean} clean · {count(s.findings, 'finding')}"
-        f" ({counts}) · {count(s.errors, 'input error')}"
-    )
-    yield from _gate_lines(report)
-    failing = len(report.failing())
-    new = "new " if report.baseline is not None or report.waivers is not None else ""
-    allowed = f" (--max-findings {report.max_findings})" if report.max_findings is not None else ""
-    yield f"fail-on {report.fail_on.value}: {failing} {new}finding{'s' if failing != 1 else ''} at or above it{allowed}"
+    counts = say.join([f"{say.name('severity', k)} {v}" for k, v in s.by_severity.items()]) or say("none")
+    return say("summary", interactions=say.count(s.interactions, "interaction"), clean=s.clean,
+               findings=say.count(s.findings, "finding"), counts=counts, errors=say.count(s.errors, "input error"))
+
+
+def _fail_on(report: Report, say: Labels) -> str:
+    # With a baseline or waivers, only new findings count, and the line says so.
+    noun = "new finding" if report.baseline is not None or report.waivers is not None else "finding"
+    allowed = say("allowed", n=report.max_findings) if report.max_findings is not None else ""
+    return say("fail_on", level=say.name("severity", report.fail_on.value),
+               findings=say.count(len(report.failing()), noun), allowed=allowed)
