@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ..model import DIMENSION_NAMES_ZH, GAP_NAMES_ZH, SEVERITY_NAMES_ZH, Evidence
-from ..words import count
+from ..words import Phrasebook
 
 _TEXT: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -132,28 +133,14 @@ _ZH_NAMES: Mapping[str, Mapping[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Labels:
+class Labels(Phrasebook):
     """The formatters' fixed text in one language (en or zh)."""
 
     lang: str
-
-    def __call__(self, key: str, **fields: object) -> str:
-        """A heading or sentence; `fields` fill its {placeholders}."""
-        return _TEXT[self.lang][key].format(**fields)
-
-    def count(self, number: int, noun: str) -> str:
-        """"1 finding", "2 findings"; "2 条问题"."""
-        return count(number, *_NOUNS[self.lang][noun])
-
-    def column(self, header: str) -> str:
-        return _ZH_COLUMNS[header] if self.lang == "zh" else header
-
-    def name(self, kind: str, value: str) -> str:
-        """A severity, dimension, gap or status; an unknown value is shown as it is."""
-        return _ZH_NAMES[kind].get(value, value) if self.lang == "zh" else value
-
-    def join(self, parts: list[str]) -> str:
-        return self("list").join(parts)
+    TEXT: ClassVar[Mapping[str, Mapping[str, str]]] = _TEXT
+    NOUNS: ClassVar[Mapping[str, Mapping[str, tuple[str, str]]]] = _NOUNS
+    COLUMNS_ZH: ClassVar[Mapping[str, str]] = _ZH_COLUMNS
+    NAMES_ZH: ClassVar[Mapping[str, Mapping[str, str]]] = _ZH_NAMES
 
     def pointer(self, evidence: Evidence) -> str:
         """`" [event 3, at 9]"` (as `Evidence.pointer`), `" [事件 3，时间 9]"`; empty without an event."""

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ..aggregate import MIN_FAILURES, NONE, SERVQUAL_WEIGHTS, Diagnosis, GroupStats
 from ..model import DIMENSION_NAMES_ZH, GAP_NAMES_ZH, SEVERITY_NAMES_ZH
-from ..words import count
+from ..words import Phrasebook
 from . import _numbers as fmt
 
 _TEXT: Mapping[str, Mapping[str, str]] = {
@@ -142,32 +143,18 @@ _ZH_NAMES: Mapping[str, Mapping[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Words:
+class Words(Phrasebook):
     """The report's fixed text in one language (en or zh)."""
 
     lang: str
-
-    def __call__(self, key: str, **fields: object) -> str:
-        """A heading or sentence; `fields` fill its {placeholders} (a template may leave some out)."""
-        return _TEXT[self.lang][key].format(**fields)
-
-    def count(self, number: int, noun: str) -> str:
-        """"1 visit", "2 visits"; "1 次访问"."""
-        return count(number, *_NOUNS[self.lang][noun])
-
-    def column(self, header: str) -> str:
-        return _ZH_COLUMNS[header] if self.lang == "zh" else header
-
-    def name(self, kind: str, value: str) -> str:
-        """A dimension, gap, severity, verdict or result; an unknown value is shown as it is."""
-        return _ZH_NAMES[kind].get(value, value) if self.lang == "zh" else value
+    TEXT: ClassVar[Mapping[str, Mapping[str, str]]] = _TEXT
+    NOUNS: ClassVar[Mapping[str, Mapping[str, tuple[str, str]]]] = _NOUNS
+    COLUMNS_ZH: ClassVar[Mapping[str, str]] = _ZH_COLUMNS
+    NAMES_ZH: ClassVar[Mapping[str, Mapping[str, str]]] = _ZH_NAMES
 
     def key(self, key: str) -> str:
         """A group key (a site, agent, ...): data, shown as it is, except the one for "none"."""
         return self("none_key") if key == NONE else key
-
-    def join(self, parts: list[str]) -> str:
-        return self("list").join(parts)
 
     def severities(self, stats: GroupStats) -> str:
         parts = [f"{self.name('severity', name)} {n}" for name, n in stats.by_severity]
