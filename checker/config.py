@@ -58,14 +58,13 @@ from .rules import (
     Rule,
     RuleProblem,
     did_you_mean,
-    every_schema_problem,
     exclusive_params,
     in_file_order,
     scan_rules,
 )
 from .standards import Standard, load_standards
 from .text import PhraseError, PhraseMatcher, load_phrase_file, normalise
-from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml
+from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 CONFIG_NAMES = ("svccheck.yaml", "svccheck.yml")
 SCHEMA: dict[str, Any] = json.loads(
@@ -247,7 +246,7 @@ def load_config(path: Path | None) -> Config:
         return Config(path=path, problems=(err.problem,))
     data = doc.plain() if doc.root is not None else {}
     if not isinstance(data, Mapping):
-        return Config(path=path, doc=doc, problems=tuple(every_schema_problem(doc, data, SCHEMA)))
+        return Config(path=path, doc=doc, problems=tuple(schema_problems(doc, data, SCHEMA)))
     problems: list[Problem] = []
     overrides: dict[str, Override] = {}
     for key, value in data.items():
@@ -255,7 +254,7 @@ def load_config(path: Path | None) -> Config:
             for rule, changes in value.items():
                 overrides[rule] = _override(doc, rule, changes, problems)
         else:
-            problems += every_schema_problem(doc, {key: value}, SCHEMA)
+            problems += schema_problems(doc, {key: value}, SCHEMA)
     extends = data.get("extends", "all")
     fail_on = data.get("fail-on")
     return Config(
@@ -292,7 +291,7 @@ def _override(doc: YamlDoc, rule: str, changes: Any, problems: list[Problem]) ->
     out, so the rule is still checked with the rest (and still checked for existing)."""
     keys: tuple[str | int, ...] = ("overrides", rule)
     if not isinstance(changes, Mapping) or not changes:
-        problems += every_schema_problem(doc, {"overrides": {rule: changes}}, SCHEMA)
+        problems += schema_problems(doc, {"overrides": {rule: changes}}, SCHEMA)
         return Override(rule, {}, doc, keys)
     kept = {}
     for key, value in changes.items():
@@ -301,7 +300,7 @@ def _override(doc: YamlDoc, rule: str, changes: Any, problems: list[Problem]) ->
             message = f"{key!r} cannot be overridden (write a new rule instead)"
             problems.append(Problem(doc.locate(where, at_key=True), dotted(where), message))
             continue
-        found = every_schema_problem(doc, {"overrides": {rule: {key: value}}}, SCHEMA)
+        found = schema_problems(doc, {"overrides": {rule: {key: value}}}, SCHEMA)
         problems += found
         if not found:
             kept[key] = value

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import string
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -37,49 +36,7 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 RULE_SCHEMA = _schema("rule.schema.json")
-_UNKNOWN_KEY = re.compile(r"^unknown key \(expected one of: (?P<known>[^)]*)\)$")
 _T = TypeVar("_T")
-
-
-def every_schema_problem(
-    doc: YamlDoc, instance: Any, schema: Mapping[str, Any], prefix: Sequence[str | int] = ()
-) -> list[Problem]:
-    """`yamlpos.schema_problems`, with every unknown key of a mapping reported: jsonschema gives
-    one error for all the extra keys of a mapping, and it is worded for the first one only, so
-    `bogus: 1` would hide `fail_on: minor` until the next run."""
-    problems = schema_problems(doc, instance, schema, prefix)
-    if not any(_UNKNOWN_KEY.match(p.message) for p in problems):
-        return problems
-    parents = _key_parents(instance, list(prefix))
-    out = []
-    for problem in problems:
-        out.append(problem)
-        match = _UNKNOWN_KEY.match(problem.message)
-        found = parents.get(problem.key) if match is not None else None
-        if match is None or found is None:
-            continue
-        path, mapping = found
-        known = set(match["known"].split(", "))
-        for key in mapping:
-            keys = [*path, key]
-            if key not in known and dotted(keys) != problem.key:
-                out.append(Problem(doc.locate(keys, at_key=True), dotted(keys), problem.message))
-    return out
-
-
-def _key_parents(instance: Any, prefix: list[str | int]) -> dict[str, tuple[list[str | int], Mapping[str, Any]]]:
-    """The dotted key of every key of every mapping in `instance` -> that mapping and its path."""
-    found: dict[str, tuple[list[str | int], Mapping[str, Any]]] = {}
-    stack: list[tuple[list[str | int], Any]] = [(prefix, instance)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.items():
-                found.setdefault(dotted([*path, key]), (path, node))
-                stack.append(([*path, key], value))
-        elif isinstance(node, list):
-            stack.extend(([*path, index], value) for index, value in enumerate(node))
-    return found
 
 
 def in_file_order(items: Iterable[_T], location: Callable[[_T], SourceLocation]) -> list[_T]:
@@ -325,7 +282,7 @@ def _parse(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rul
     data = doc.root
     if data is None:
         return None, [Problem(doc.locate([]), "(top level)", "the file is empty; a rule file holds one rule (id, title, check...)")]
-    problems = every_schema_problem(doc, doc.plain(), RULE_SCHEMA)
+    problems = schema_problems(doc, doc.plain(), RULE_SCHEMA)
     if problems:
         return None, problems + _check_block_problems(doc, problems)
     data = doc.plain()
@@ -335,7 +292,7 @@ def _parse(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rul
     if kind is None:
         known = ", ".join(sorted(KINDS))
         return None, [Problem(doc.locate(["check", "kind"]), "check.kind", f"unknown check kind {kind_name!r} (known kinds: {known})")]
-    found = every_schema_problem(doc, check_params, kind.schema, ["check"])
+    found = schema_problems(doc, check_params, kind.schema, ["check"])
     problems = _contradictions(doc, check_params, kind.schema, found)
     if kind_name != "survey-gap" and "dimension" not in data:
         problems.append(Problem(doc.locate([], at_key=True), "dimension", "'dimension' is a required property"))
@@ -396,7 +353,7 @@ def _check_block_problems(doc: YamlDoc, found: Sequence[Problem]) -> list[Proble
     if not isinstance(params, Mapping) or not isinstance(params.get("kind"), str) or params["kind"] not in KINDS:
         return []
     kind = KINDS[params["kind"]]
-    problems = _contradictions(doc, params, kind.schema, every_schema_problem(doc, params, kind.schema, ["check"]))
+    problems = _contradictions(doc, params, kind.schema, schema_problems(doc, params, kind.schema, ["check"]))
     if problems:
         return problems
     ident = data.get("id")

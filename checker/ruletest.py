@@ -35,8 +35,8 @@ from typing import Any, TextIO
 from .audit import Auditor
 from .interactions import build_interaction, read_inputs
 from .model import Finding, InputProblem, Interaction
-from .rules import EXPECTED_SUFFIXES, Example, Rule, did_you_mean, every_schema_problem, in_file_order
-from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml
+from .rules import EXPECTED_SUFFIXES, Example, Rule, did_you_mean, in_file_order
+from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +176,7 @@ def load_cases(
             continue
         data = doc.plain() if doc.root is not None else []
         schema = EXPECTED_MAPPING_SCHEMA if isinstance(data, Mapping) else EXPECTED_LIST_SCHEMA
-        found = every_schema_problem(doc, data, schema)
+        found = schema_problems(doc, data, schema)
         if known_rules is not None:
             found += _unknown_rules(doc, data, known_rules)
         source = _case_input(path)

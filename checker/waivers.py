@@ -51,8 +51,8 @@ from typing import Any
 
 from .errors import SvccheckError
 from .model import Finding, Report, Status, Waiver, WaiverStats, WaiverUse
-from .rules import every_schema_problem, in_file_order
-from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml
+from .rules import in_file_order
+from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
 
 SELECTORS: tuple[str, ...] = ("interaction", "rule", "site", "agent")
 
@@ -121,7 +121,7 @@ def load_waivers(path: Path) -> WaiverFile:
     except YamlLoadError as err:
         raise WaiverError(f"invalid waivers file {path}", (str(err.problem),)) from None
     data = doc.plain()
-    problems = every_schema_problem(doc, data, WAIVERS_SCHEMA)
+    problems = schema_problems(doc, data, WAIVERS_SCHEMA)
     entries = data.get("waivers") if isinstance(data, Mapping) else None
     for index, entry in enumerate(entries if isinstance(entries, list) else ()):
         if isinstance(entry, Mapping):

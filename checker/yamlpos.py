@@ -283,11 +283,11 @@ def schema_problems(
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
-        problems.append(_problem(doc, error, prefix))
+        problems += _problems(doc, error, prefix)
     return problems
 
 
-def _problem(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[str | int]) -> Problem:
+def _problems(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[str | int]) -> list[Problem]:
     error = _deepest(error)
     keys = [*prefix, *error.absolute_path]
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
@@ -295,17 +295,21 @@ def _problem(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[s
         allowed = schema.get("properties", {})
         extras = [k for k in error.instance if k not in allowed]
         if extras:
+            # jsonschema gives one error for all the extra keys of a mapping: one problem each, so
+            # that `bogus: 1` does not hide `fail_on: minor` until the next run.
             known = ", ".join(sorted(allowed))
-            key = [*keys, extras[0]]
-            return Problem(doc.locate(key, at_key=True), dotted(key), f"unknown key (expected one of: {known})")
+            return [
+                Problem(doc.locate([*keys, k], at_key=True), dotted([*keys, k]), f"unknown key (expected one of: {known})")
+                for k in extras
+            ]
     if error.validator == "required" and isinstance(error.instance, Mapping):
-        return Problem(doc.locate(keys, at_key=True), dotted(keys), error.message)
+        return [Problem(doc.locate(keys, at_key=True), dotted(keys), error.message)]
     if error.validator in ("enum", "const"):
         value: Any = error.validator_value
         options = list(value) if error.validator == "enum" else [value]
         listed = ", ".join(str(o) for o in options)
-        return Problem(doc.locate(keys), dotted(keys), f"{error.instance!r} is not one of: {listed}")
-    return Problem(doc.locate(keys), dotted(keys), error.message)
+        return [Problem(doc.locate(keys), dotted(keys), f"{error.instance!r} is not one of: {listed}")]
+    return [Problem(doc.locate(keys), dotted(keys), error.message)]
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
