@@ -336,7 +336,7 @@ def summary_exit_code(summary: Summary, fail_on: Severity) -> int:
 
     if summary.errors:
         return ExitCode.INPUT
-    if any(n and Severity(name).at_least(fail_on) for name, n in summary.by_severity.items()):
+    if summary.at_or_above(fail_on):
         return ExitCode.FINDINGS
     return ExitCode.OK
 

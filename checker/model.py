@@ -323,6 +323,10 @@ class Summary:
     by_dimension: Mapping[str, int]
     by_site: Mapping[str, int]
 
+    def at_or_above(self, level: Severity) -> int:
+        """How many findings are at or above `level` (the gate of a streamed report)."""
+        return sum(n for name, n in self.by_severity.items() if Severity(name).at_least(level))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "interactions": self.interactions,

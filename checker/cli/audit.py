@@ -89,8 +89,7 @@ def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, 
         summary = stream_report(outcomes, writer.finding, writer.error)
         writer.close(summary)
     if output is not None:
-        failing = sum(n for name, n in summary.by_severity.items() if Severity(name).at_least(fail_on))
-        note_outputs(run_summary(summary, failing, fail_on), [output])
+        note_outputs(run_summary(summary, summary.at_or_above(fail_on), fail_on), [output])
     return summary_exit_code(summary, fail_on)
 
 
