@@ -393,6 +393,60 @@ def test_a_report_on_standard_output_adds_nothing_to_stderr(run_cli: Run, tmp_pa
     assert mixed.stdout.endswith("fail-on major: 2 findings at or above it\n")
 
 
+# The line follows --lang (or the locale) in the text report's words (formatters/_labels.py).
+
+
+def test_with_lang_zh_the_line_is_in_the_text_reports_chinese(run_cli: Run, tmp_path: Path) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, MINOR_CALL)
+    text, data = tmp_path / "r.txt", tmp_path / "r.json"
+    result = run_cli("audit", path, "--lang", "zh", "--format", "text", "--output", text, "--format", "json",
+                     "--output", data)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"svccheck: 共审核 2 条交互 · 3 条问题（2 条问题达到或高于重要级别） · 0 个输入错误 -> {text}, {data}\n"
+    )
+    # The same words as the report's own summary and gate lines.
+    assert text.read_text(encoding="utf-8").splitlines()[-2:] == [
+        "共审核 2 条交互，0 条无问题 · 3 条问题（重要 2、次要 1） · 0 个输入错误",
+        "失败门槛为重要级别：2 条问题达到或高于该级别",
+    ]
+
+
+def test_the_streamed_jsonl_line_follows_lang_zh_too(run_cli: Run, tmp_path: Path) -> None:
+    good = _json_file(tmp_path / "in.json", MAJOR_VISIT, MINOR_CALL)
+    out = tmp_path / "r.jsonl"
+    result = run_cli("audit", good, tmp_path / "missing.json", "--lang", "zh", "--format", "jsonl", "--output", out,
+                     "--fail-on", "minor")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == f"svccheck: 共审核 2 条交互 · 3 条问题（3 条问题达到或高于次要级别） · 1 个输入错误 -> {out}\n"
+
+
+def test_in_chinese_with_a_baseline_the_line_counts_new_failing_findings(run_cli: Run, tmp_path: Path) -> None:
+    old = _json_file(tmp_path / "old.json", MAJOR_VISIT)
+    baseline = tmp_path / "baseline.json"
+    run_cli("baseline", "create", old, "-o", baseline)
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, {**MAJOR_VISIT, "id": "b"})
+    out = tmp_path / "r.json"
+    result = run_cli("audit", path, "--lang", "zh", "--baseline", baseline, "--max-findings", "2", "--format", "json",
+                     "--output", out)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        f"svccheck: 共审核 2 条交互 · 4 条问题（2 条新问题达到或高于重要级别，--max-findings 2） · 0 个输入错误 -> {out}\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_without_lang_the_line_follows_the_locale_and_lang_en_overrides_it(run_cli: Run, tmp_path: Path,
+                                                                             fmt: str) -> None:
+    path = _json_file(tmp_path / "in.json", MAJOR_VISIT, MINOR_CALL)
+    out = tmp_path / f"r.{fmt}"
+    chinese = {"LANG": "zh_CN.UTF-8"}
+    by_locale = run_cli("audit", path, "--format", fmt, "--output", out, env=chinese)
+    assert by_locale.stderr == f"svccheck: 共审核 2 条交互 · 3 条问题（2 条问题达到或高于重要级别） · 0 个输入错误 -> {out}\n"
+    english = run_cli("audit", path, "--lang", "en", "--format", fmt, "--output", out, env=chinese)
+    assert english.stderr == f"svccheck: 2 interactions audited, 3 findings (2 failing at or above major), 0 input errors -> {out}\n"
+
+
 # --- bad input never ends in a traceback ------------------------------------------------------------
 
 PHONE_OK = '{"id": "ok", "channel": "phone"}'

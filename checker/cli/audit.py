@@ -17,11 +17,11 @@ from ..audit import Outcome, build_report, exit_code, stream_report, summary_exi
 from ..baseline import load_baseline
 from ..waivers import load_waivers
 from ..formatters import FORMATTERS, get_formatter
+from ..formatters._labels import labels
 from ..formatters.jsonl import JsonlWriter
 from ..model import SEVERITIES, InputProblem, Report, Severity, Summary
 from ..parallel import default_jobs
 from ..progress import track
-from ..words import count
 from . import (
     config_option,
     configured_rules,
@@ -70,26 +70,31 @@ def write_reports(report: Report, targets: Sequence[tuple[str, Path | None]]) ->
             render(report, handle)
 
 
-def run_summary(summary: Summary, failing: int, fail_on: Severity, new: bool = False,
+def run_summary(summary: Summary, failing: int, fail_on: Severity, lang: str, new: bool = False,
                 max_findings: int | None = None) -> str:
     """One line for stderr: "29 interactions audited, 101 findings (24 failing at or above
-    major), 0 input errors", in the words of the text report's summary."""
-    gate = f"{failing} {'new ' if new else ''}failing at or above {fail_on.value}"
-    if max_findings is not None:
-        gate += f", --max-findings {max_findings}"
-    return (f"{count(summary.interactions, 'interaction')} audited, {count(summary.findings, 'finding')}"
-            f" ({gate}), {count(summary.errors, 'input error')}")
+    major), 0 input errors", in the words of the text report's summary and in its language
+    (`lang`, as `Report.lang`): "共审核 29 条交互 · 101 条问题（24 条问题达到或高于重要级别） ·
+    0 个输入错误"."""
+    say = labels(lang)
+    allowed = say("run_allowed", n=max_findings) if max_findings is not None else ""
+    return say("run_summary", interactions=say.count(summary.interactions, "interaction"),
+               findings=say.count(summary.findings, "finding"),
+               failing=say.count(failing, "new failing" if new else "failing"),
+               level=say.name("severity", fail_on.value), allowed=allowed,
+               errors=say.count(summary.errors, "input error"))
 
 
 def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, output: Path | None,
-                 config: str | None = None) -> int:
-    """`--format jsonl` alone: findings are written as they come and never held."""
+                 lang: str, config: str | None = None) -> int:
+    """`--format jsonl` alone: findings are written as they come and never held. `lang` is only
+    for the stderr line (a JSONL report carries the findings' messages, already worded)."""
     with output_stream(output) as handle:
         writer = JsonlWriter(handle, fail_on, config=config)
         summary = stream_report(outcomes, writer.finding, writer.error)
         writer.close(summary)
     if output is not None:
-        note_outputs(run_summary(summary, summary.at_or_above(fail_on), fail_on), [output])
+        note_outputs(run_summary(summary, summary.at_or_above(fail_on), fail_on, lang), [output])
     return summary_exit_code(summary, fail_on)
 
 
@@ -155,7 +160,8 @@ def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[s
         report = audit_on_dask(dask_address, list(paths), rules, severity, language)
     elif formats == ("jsonl",) and not gated:
         found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
-        sys.exit(stream_jsonl(found, severity, targets[0][1], str(config.path) if config.path is not None else None))
+        config_file = str(config.path) if config.path is not None else None
+        sys.exit(stream_jsonl(found, severity, targets[0][1], language, config_file))
     else:
         # parallel.audit_paths, with a progress bar on a terminal's stderr for big inputs
         found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
@@ -169,6 +175,6 @@ def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[s
     write_reports(report, targets)
     if len(files) == len(targets):  # nothing on stdout: say on stderr how it went
         triaged = report.baseline is not None or report.waivers is not None  # "failing" counts new ones
-        note_outputs(run_summary(report.summary, len(report.failing()), report.fail_on, triaged,
-                                 report.max_findings), files)
+        note_outputs(run_summary(report.summary, len(report.failing()), report.fail_on, report.lang,
+                                 triaged, report.max_findings), files)
     sys.exit(exit_code(report))

@@ -1,7 +1,8 @@
 """The fixed text of the `text` and `markdown` reports, in English and Simplified Chinese:
 headings, column headers, the summary and gate sentences, baseline and waiver lines, and the
 names of severities, dimensions, gaps and statuses. Both formatters word everything through
-`Labels`, so a report says the same in the terminal and in a step summary.
+`Labels`, so a report says the same in the terminal and in a step summary; so does the one
+line `svccheck audit` ends with on stderr when every report went to a file (`run_summary`).
 
 English is what the formatters always printed, kept byte for byte (quirks included: "1 findings
 waived"), so output and tests in English do not change. Chinese follows the mystery-shopper
@@ -60,6 +61,9 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
                              " fingerprints not seen in this run (fixed).",
         "where_event": "{location} event {event}",
         "gap_name": "{number} {name}",
+        # `svccheck audit`'s one stderr line when every report went to a file (cli/audit.py)
+        "run_summary": "{interactions} audited, {findings} ({failing} at or above {level}{allowed}), {errors}",
+        "run_allowed": ", --max-findings {n}",
     },
     "zh": {
         "list": "、",
@@ -97,6 +101,10 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
                              "本次未出现（已修复）。",
         "where_event": "{location} 事件 {event}",
         "gap_name": "{number} {name}",
+        # The summary's and the gate's words ("fail" above), without the clean count the line
+        # leaves out; the --max-findings clause follows a full-width comma as the English a comma.
+        "run_summary": "共审核 {interactions} · {findings}（{failing}达到或高于{level}级别{allowed}） · {errors}",
+        "run_allowed": "，--max-findings {n}",
     },
 }
 
@@ -107,12 +115,17 @@ _NOUNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "finding": ("finding", "findings"),
         "new finding": ("new finding", "new findings"),
         "input error": ("input error", "input errors"),
+        # The stderr line's gate: "2 failing", "2 new failing" (a count, with no noun of its own)
+        "failing": ("failing", "failing"),
+        "new failing": ("new failing", "new failing"),
     },
     "zh": {
         "interaction": ("条交互", "条交互"),
         "finding": ("条问题", "条问题"),
         "new finding": ("条新问题", "条新问题"),
         "input error": ("个输入错误", "个输入错误"),
+        "failing": ("条问题", "条问题"),
+        "new failing": ("条新问题", "条新问题"),
     },
 }
 
