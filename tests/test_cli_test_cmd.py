@@ -11,6 +11,11 @@ from svccheck.cli import main
 from svccheck.config import Config, load_rule_set
 
 TESTING = Path(__file__).resolve().parent / "data" / "authoring" / "testing"
+BROKEN = Path(__file__).resolve().parent / "data" / "authoring" / "broken"
+WRONG_KIND = (
+    "mine/wrong-kind.yaml:7:15: check.kind: unknown check kind 'required-phrase' (known kinds: checklist,"
+    " condition, forbidden-phrases, interval, promise, required-phrases, scorecard, sequence, survey-gap, threshold)"
+)
 
 
 def _test(*args: str) -> tuple[int, str, str]:
@@ -73,11 +78,69 @@ def test_bad_case_files_are_errors_not_failures(here: Path) -> None:
 
 def test_a_broken_rule_stops_the_tests(here: Path) -> None:
     (here / "mine").mkdir()
-    broken = Path(__file__).resolve().parent / "data" / "authoring" / "broken" / "wrong-kind.yaml"
-    shutil.copy(broken, here / "mine")
+    shutil.copy(BROKEN / "wrong-kind.yaml", here / "mine")
     code, out, err = _test("mine")
     assert (code, out) == (2, "")
-    assert err.splitlines()[-1] == "svccheck: error: 1 problem(s) in rule files"
+    assert err.splitlines() == [WRONG_KIND, "svccheck: error: 1 problem(s) in rule files"]  # no case files: as before
+
+
+def _broken_rules_and_cases(here: Path) -> None:
+    """mine/: two broken rule files, and fixture cases with problems of their own (a missing
+    interaction file, an unknown key, invalid JSON) and a rule id that no rule has."""
+    (here / "mine").mkdir()
+    for name in ("wrong-kind.yaml", "unparsable.yaml"):
+        shutil.copy(BROKEN / name, here / "mine")
+    shutil.copytree(TESTING / "bad-cases", here / "mine" / "cases")
+    (here / "mine" / "cases" / "thanked.json").write_text('{"id": "t-1",\n "channel": }\n', encoding="utf-8")
+
+
+def test_a_broken_rule_and_broken_case_files_are_reported_together(here: Path) -> None:
+    _broken_rules_and_cases(here)
+    # The rules' problems first (though the cases' file names sort before them), then the cases'.
+    # thanked.expected.yaml names local.no-such-rule: not reported while the rules do not load.
+    assert _test("mine") == (
+        2,
+        "",
+        "mine/unparsable.yaml:10:8: yaml: expected ',' or ']', but got ':'\n"
+        f"{WRONG_KIND}\n"
+        "mine/cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it"
+        " (exactly one)\n"
+        "mine/cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction,"
+        " message, rule)\n"
+        "mine/cases/thanked.json:2:13: input: invalid JSON: Expecting value\n"
+        "svccheck: error: 2 problem(s) in rule files and 3 in fixture cases\n",
+    )
+
+
+def test_configuration_problems_are_reported_with_the_case_files_too(here: Path) -> None:
+    _broken_rules_and_cases(here)
+    (here / "mine" / "unparsable.yaml").unlink()
+    (here / "svccheck.yaml").write_text("rules: [mine]\nfail-on: huge\n", encoding="utf-8")
+    code, out, err = _test()  # the cases of the configuration's rule directories
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "svccheck.yaml:2:10: fail-on: 'huge' is not one of: critical, major, minor, info",
+        WRONG_KIND,
+        "mine/cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it"
+        " (exactly one)",
+        "mine/cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction,"
+        " message, rule)",
+        "mine/cases/thanked.json:2:13: input: invalid JSON: Expecting value",
+        "svccheck: error: 2 problem(s) in rule files or configuration and 3 in fixture cases",
+    ]
+
+
+def test_once_the_rules_load_the_case_files_rule_ids_are_checked(here: Path) -> None:
+    _broken_rules_and_cases(here)
+    for name in ("wrong-kind.yaml", "unparsable.yaml"):
+        (here / "mine" / name).unlink()
+    code, _, err = _test("mine")
+    assert code == 2
+    assert err.splitlines()[-3:] == [
+        "mine/cases/thanked.expected.yaml:1:10: [0].rule: unknown rule 'local.no-such-rule'",
+        "mine/cases/thanked.json:2:13: input: invalid JSON: Expecting value",
+        "svccheck: error: 4 problem(s) in fixture cases",
+    ]
 
 
 def test_nothing_to_test(here: Path) -> None:
