@@ -64,7 +64,7 @@ class Outcome:
     applied: tuple[str, ...] = ()
 
 
-BATCH = 64  # interactions per durable-rules session in `Auditor.outcomes`
+BATCH = 256  # interactions per durable-rules session in `Auditor.outcomes` (a worker's chunk)
 _APPLICABLE_CACHE_SIZE = 4096  # combinations of channel, tags, source and site remembered
 _APPLIES_TO_FIELDS = {"channels", "tags", "not_tags", "sources", "sites"}
 
@@ -76,6 +76,9 @@ class Auditor:
         self.rules = tuple(rules)
         self.lang = lang
         self._conditions = CompiledConditions([rule.check.condition for rule in self.rules])
+        #: The speakers whose utterances any rule reads the text of: build interactions for this
+        #: auditor with `text_of=` these, and the others' utterances are not normalised.
+        self.text_of: frozenset[str] = frozenset().union(*(rule.check.text_speakers for rule in self.rules))
         self._channel_rules: dict[str, tuple[int, ...]] = {}
         # Interactions of one kind share their applied-rules tuple (see model.Coverage).
         self._applied: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -147,11 +150,14 @@ class Auditor:
         self, outcome: Outcome, measured: Mapping[tuple[int, int], Measurement], violations: set[tuple[int, int]]
     ) -> Outcome:
         """Findings for the (rule, subject) pairs durable-rules found in violation."""
+        if not violations:  # most interactions: nothing to order or tell apart
+            return outcome
         interaction = outcome.interaction
         for index, subject in sorted(violations):
             outcome.findings.append(self._finding(self.rules[index], interaction, measured[(index, subject)]))
-        outcome.findings.sort(key=Finding.sort_key)
-        outcome.findings = disambiguate(outcome.findings)
+        if len(outcome.findings) > 1:
+            outcome.findings.sort(key=Finding.sort_key)
+            outcome.findings = disambiguate(outcome.findings)
         return outcome
 
     def _finding(self, rule: Rule, interaction: Interaction, measurement: Measurement) -> Finding:
@@ -208,7 +214,9 @@ def _normalised(interaction: Interaction, evidence: Evidence) -> str | None:
     if index is None or evidence.text is None or not 0 <= index < len(interaction.events):
         return None
     event = interaction.events[index]
-    return event.norm_text if event.type == "utterance" and event.text == evidence.text else None
+    # "" may be an utterance nobody's rules read (not normalised): normalised afresh then, which
+    # gives "" again for one that normalises to "".
+    return event.norm_text if event.norm_text and event.type == "utterance" and event.text == evidence.text else None
 
 
 def summarise(findings: Sequence[Finding], errors: Sequence[InputProblem], interactions: int, clean: int) -> Summary:
@@ -346,7 +354,8 @@ def audit_paths(
 ) -> Report:
     """The whole audit of some input files and directories: the library entry point."""
     auditor = Auditor(rules, lang)
-    return build_report(auditor.outcomes(read_inputs(paths)), rules, fail_on, lang, inputs=[str(p) for p in paths])
+    found = auditor.outcomes(read_inputs(paths, auditor.text_of))
+    return build_report(found, rules, fail_on, lang, inputs=[str(p) for p in paths])
 
 
 def exit_code(report: Report) -> int:

@@ -15,7 +15,7 @@ import codecs
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -82,8 +82,9 @@ def _missing(path: Path) -> str:
     return "no such file or directory"
 
 
-def read_inputs(paths: Iterable[Path]) -> Iterator[Item]:
-    """Every interaction of every input, validated, in input order; problems in their place."""
+def read_inputs(paths: Iterable[Path], text_of: Collection[str] | None = None) -> Iterator[Item]:
+    """Every interaction of every input, validated, in input order; problems in their place.
+    `text_of`: see `build_interaction`."""
     seen = SeenIds()
     ordinal = 0
     for entry in expand_paths(paths):
@@ -94,7 +95,7 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[Item]:
             if isinstance(record, InputProblem):
                 yield record
                 continue
-            item = build_interaction(record, location, ordinal)
+            item = build_interaction(record, location, ordinal, text_of)
             if isinstance(item, Interaction):
                 first = seen.first(item.id)
                 if first is not None:
@@ -709,8 +710,13 @@ def _json_path(parts: Iterable[str | int]) -> str:
     return out
 
 
-def build_interaction(record: Any, location: SourceLocation, ordinal: int) -> Item:
-    """Validate one decoded record and build its `Interaction`, or say what is wrong."""
+def build_interaction(
+    record: Any, location: SourceLocation, ordinal: int, text_of: Collection[str] | None = None
+) -> Item:
+    """Validate one decoded record and build its `Interaction`, or say what is wrong.
+
+    `text_of`: the speakers whose utterances are normalised (`Event.norm_text`; the others'
+    are left ""), None for all: an `Auditor` gives the speakers its rules read (`text_of`)."""
     ident = record.get("id") if isinstance(record, dict) else None
     ident = ident if isinstance(ident, str) else None
     # The fast exact check vouches for valid records; jsonschema decides (and words) the rest.
@@ -719,7 +725,7 @@ def build_interaction(record: Any, location: SourceLocation, ordinal: int) -> It
         return InputProblem(location, problem, interaction=ident)
     assert isinstance(record, dict) and ident is not None  # guaranteed by the schema
     try:
-        return _build(record, location, ordinal)
+        return _build(record, location, ordinal, text_of)
     except _Invalid as err:
         return InputProblem(location, str(err), interaction=ident)
 
@@ -728,14 +734,21 @@ class _Invalid(ValueError):
     pass
 
 
-def _build(record: Mapping[str, Any], location: SourceLocation, ordinal: int) -> Interaction:
+def _build(
+    record: Mapping[str, Any], location: SourceLocation, ordinal: int, text_of: Collection[str] | None = None
+) -> Interaction:
     raw_events: list[Mapping[str, Any]] = record.get("events", [])
     started_at = record.get("started_at")
     start = _datetime(started_at, "started_at") if started_at is not None else None
-    absolute = start is not None or any(_has_datetime(e) for e in raw_events)
-    if absolute and start is None and any(_has_seconds(e) for e in raw_events):
-        raise _Invalid("events mix datetimes and seconds since the start, but there is no started_at")
-    events = _events(raw_events, start if absolute else None)
+    try:
+        events, times = _events(raw_events, start, text_of)
+    except _Invalid:
+        if start is None and _mixed(raw_events):  # said first, whatever else is wrong
+            raise _Invalid(_MIXED) from None
+        raise
+    if start is None and times == _DATETIMES | _SECONDS:
+        raise _Invalid(_MIXED)
+    absolute = start is not None or bool(times & _DATETIMES)
     survey = record.get("survey")
     return Interaction(
         id=record["id"],
@@ -758,15 +771,23 @@ def _build(record: Mapping[str, Any], location: SourceLocation, ordinal: int) ->
     )
 
 
-def _has_datetime(event: Mapping[str, Any]) -> bool:
-    return isinstance(event.get("at"), str) or isinstance(event.get("due"), str)
+_MIXED = "events mix datetimes and seconds since the start, but there is no started_at"
+# What `_events` saw of event times (`at` and `due` of any event): datetimes, numbers of seconds.
+_DATETIMES, _SECONDS = 1, 2
 
 
-def _has_seconds(event: Mapping[str, Any]) -> bool:
-    return any(
-        isinstance(event.get(key), (int, float)) and not isinstance(event.get(key), bool)
-        for key in ("at", "due")
-    )
+def _time_kind(value: Any) -> int:
+    if isinstance(value, str):
+        return _DATETIMES
+    return _SECONDS if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def _mixed(raw_events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the events have both datetimes and numbers of seconds (as `at` or `due`)."""
+    seen = 0
+    for event in raw_events:
+        seen |= _time_kind(event.get("at")) | _time_kind(event.get("due"))
+    return seen == _DATETIMES | _SECONDS
 
 
 def _datetime(value: str, where: str) -> float:
@@ -786,16 +807,21 @@ def resolve_time(value: Any, start: float | None, where: str) -> float | None:
     return seconds if start is None else start + seconds
 
 
-def _events(raw_events: Sequence[Mapping[str, Any]], start: float | None) -> tuple[Event, ...]:
-    """The events, each with its time on the timeline, checked to be in time order.
+def _events(
+    raw_events: Sequence[Mapping[str, Any]], start: float | None, text_of: Collection[str] | None = None
+) -> tuple[tuple[Event, ...], int]:
+    """The events, each with its time on the timeline, checked to be in time order; and what
+    kinds of times they have (`_DATETIMES` | `_SECONDS`, for the timeline: see `_build`).
 
     The hot path of building (every event of every interaction): one loop, no call per event
     but normalising, and error text only built on an error (about 1 us an event less than a
-    function per event, measured)."""
+    function per event, measured); the kinds of times are noted here rather than in two more
+    passes over the events."""
     events: list[Event] = []
     last: Event | None = None  # the latest event with a time
     last_at = float("-inf")
     disorder: str | None = None  # the first event out of order: reported after any bad time
+    times = 0
     for index, data in enumerate(raw_events):
         at_raw = data.get("at")
         kind = data["type"]
@@ -803,17 +829,22 @@ def _events(raw_events: Sequence[Mapping[str, Any]], start: float | None) -> tup
             at = None
         elif type(at_raw) is str:
             at = _event_datetime(at_raw, index, "at")
+            times |= _DATETIMES
         else:
             at = float(at_raw) if start is None else start + float(at_raw)
-        if kind == "promise":
-            resolve_time(data.get("due"), start, f"events[{index}].due")  # validate now, not mid-audit
+            times |= _time_kind(at_raw)
+        due = data.get("due")
+        if due is not None:
+            times |= _time_kind(due)
+            if kind == "promise":
+                resolve_time(due, start, f"events[{index}].due")  # validate now, not mid-audit
         speaker = data.get("speaker")
+        if type(speaker) is not str:
+            speaker = None
+        read = kind == "utterance" and (text_of is None or speaker in text_of)
         # Positional: half the cost of keywords for a named tuple (index, type, at, at_raw, data,
         # norm_text, speaker).
-        event = Event(
-            index, kind, at, at_raw, data, normalise(data["text"]) if kind == "utterance" else "",
-            speaker if type(speaker) is str else None,
-        )
+        event = Event(index, kind, at, at_raw, data, normalise(data["text"]) if read else "", speaker)
         if at is not None:
             if at < last_at and last is not None and disorder is None:
                 disorder = (
@@ -824,7 +855,7 @@ def _events(raw_events: Sequence[Mapping[str, Any]], start: float | None) -> tup
         events.append(event)
     if disorder is not None:
         raise _Invalid(disorder)
-    return tuple(events)
+    return tuple(events), times
 
 
 def _event_datetime(value: str, index: int, key: str) -> float:

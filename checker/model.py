@@ -118,7 +118,9 @@ class Event(NamedTuple):
 
     `at` is the event's time on the interaction's timeline (seconds; see `Interaction.timeline`),
     or None when the event carries no time. `at_raw` is the time exactly as written in the input,
-    for quoting in evidence. `norm_text` is the utterance text normalised once for phrase matching.
+    for quoting in evidence. `norm_text` is the utterance text normalised once for phrase matching
+    ("" when built for an auditor none of whose rules reads that speaker's words: see
+    `Check.text_speakers`).
 
     A named tuple rather than a frozen dataclass: every event of every interaction is built, and
     a named tuple is built in a quarter of the time (0.25 us instead of 1 us, 9 per interaction).

@@ -291,6 +291,34 @@ def test_mixed_seconds_and_datetimes_need_started_at() -> None:
     assert [e.at for e in item.events] == [item.start, item.start + 5]
 
 
+MIXED = "f.json:3: interaction i1: events mix datetimes and seconds since the start, but there is no started_at"
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        # a datetime only as a promise's due date, seconds elsewhere
+        [{"type": "ring", "at": 0}, {"type": "promise", "id": "p", "due": "2026-03-02T10:00:00Z"}],
+        # a due date on an event of another type counts too
+        [{"type": "x", "due": "2026-03-02T10:00:00Z"}, {"type": "ring", "at": 3}],
+        # the mix is said before a bad datetime later on ...
+        [{"type": "ring", "at": 0}, {"type": "answer", "at": "2026-03-02T10:00:05Z"}, {"type": "x", "at": "2026-13-02T10:00:00Z"}],
+        # ... before a bad due date ...
+        [{"type": "ring", "at": "2026-03-02T10:00:05Z"}, {"type": "promise", "id": "p", "due": "2026-02-30T10:00:00Z"}, {"type": "x", "at": 1}],
+        # ... and before events out of order
+        [{"type": "ring", "at": "2026-03-02T10:00:05Z"}, {"type": "answer", "at": "2026-03-02T10:00:00Z"}, {"type": "x", "at": 1}],
+    ],
+)
+def test_mixed_times_are_said_first_whatever_else_is_wrong(events: list[dict[str, object]]) -> None:
+    assert str(_one({"events": events})) == MIXED
+
+
+def test_a_due_datetime_alone_makes_the_timeline_absolute() -> None:
+    item = _one({"events": [{"type": "promise", "id": "p", "due": "2026-03-02T10:00:00Z"}, {"type": "end"}]})
+    assert isinstance(item, Interaction)
+    assert (item.timeline, item.start) == ("absolute", None)
+
+
 # --- times ------------------------------------------------------------------------------------------
 
 

@@ -109,6 +109,16 @@ class Check(Protocol):
     #: Names the message template may use, besides the common ones.
     template_fields: ClassVar[frozenset[str]]
 
+    @property
+    def text_speakers(self) -> frozenset[str]:
+        """The speakers whose utterances' normalised text (`Event.norm_text`) `measure` reads.
+
+        An audit normalises only the utterances of speakers some rule reads (customers' words
+        are 40% of an utterance's text and most rules read only the agent's): a check that read
+        `norm_text` of another speaker would see "" (tests/test_text_speakers.py audits every
+        rule both ways)."""
+        ...
+
     def measure(self, interaction: Interaction) -> list[Measurement]: ...
 
     def describe(self, lang: str) -> str:

@@ -32,6 +32,8 @@ class ChecklistCheck:
     items: tuple[str, ...]
     condition: Condition = Condition("<", 1)
     template_fields: ClassVar[frozenset[str]] = frozenset({"item"})
+    #: Reads no utterance text (see `Check.text_speakers`).
+    text_speakers: ClassVar[frozenset[str]] = frozenset()
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         out = []

@@ -107,6 +107,8 @@ class ConditionCheck:
     mode: str
     condition: Condition
     template_fields: ClassVar[frozenset[str]] = frozenset({"matched"})
+    #: Reads no utterance text (see `Check.text_speakers`).
+    text_speakers: ClassVar[frozenset[str]] = frozenset()
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         matched = sum(1 for clause in self.clauses if _holds(clause, interaction))

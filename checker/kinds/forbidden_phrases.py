@@ -62,6 +62,10 @@ class ForbiddenPhrasesCheck:
     condition: Condition = Condition(">", 0)
     template_fields: ClassVar[frozenset[str]] = frozenset({"phrase", "phrases", "count"})
 
+    @property
+    def text_speakers(self) -> frozenset[str]:
+        return self.speakers
+
     def _excused(self, text: str, hit: PhraseHit, excuses: list[PhraseHit]) -> bool:
         if any(e.start < hit.end and hit.start < e.end for e in excuses):
             return True

@@ -78,6 +78,8 @@ class IntervalCheck:
     condition: Condition
     fail_if_missing: bool
     template_fields: ClassVar[frozenset[str]] = frozenset({"elapsed", "limit", "from", "to"})
+    #: Reads no utterance text (see `Check.text_speakers`).
+    text_speakers: ClassVar[frozenset[str]] = frozenset()
 
     def _find(self, interaction: Interaction, point: Mapping[str, str], after: float) -> Event | None:
         matches = [

@@ -44,6 +44,8 @@ def _late_words(late: float) -> Localised:
 class PromiseCheck:
     condition: Condition
     template_fields: ClassVar[frozenset[str]] = frozenset({"what", "promise", "due", "late", "grace"})
+    #: Reads no utterance text (see `Check.text_speakers`).
+    text_speakers: ClassVar[frozenset[str]] = frozenset()
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         fulfilled: dict[str, float] = {}

@@ -86,6 +86,8 @@ class ScorecardCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset(
         {"score", "raw_score", "pass_mark", "not_met", "auto_failed", "verdict"}
     )
+    #: Reads no utterance text (see `Check.text_speakers`).
+    text_speakers: ClassVar[frozenset[str]] = frozenset()
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         try:

@@ -79,6 +79,10 @@ class SequenceCheck:
     condition: Condition
     template_fields: ClassVar[frozenset[str]] = frozenset({"missing", "found", "steps"})
 
+    @property
+    def text_speakers(self) -> frozenset[str]:
+        return frozenset().union(*(step.speakers for step in self.steps if step.matcher is not None))
+
     def measure(self, interaction: Interaction) -> list[Measurement]:
         if not interaction.events:
             return []

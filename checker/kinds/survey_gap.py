@@ -44,6 +44,8 @@ class SurveyGapCheck:
     dimensions: tuple[str, ...]
     condition: Condition
     template_fields: ClassVar[frozenset[str]] = frozenset({"dimension", "expected", "perceived", "gap"})
+    #: Reads no utterance text (see `Check.text_speakers`).
+    text_speakers: ClassVar[frozenset[str]] = frozenset()
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         survey = interaction.survey

@@ -86,6 +86,8 @@ class ThresholdCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset(
         {"value", "limit", "max", "min", "value_human", "limit_human", "source"}
     )
+    #: Reads no utterance text (see `Check.text_speakers`).
+    text_speakers: ClassVar[frozenset[str]] = frozenset()
 
     def _value(self, interaction: Interaction) -> tuple[float, str] | None:
         for source in self.sources:
