@@ -35,6 +35,7 @@ from .model import (
     Localised,
     Report,
     Severity,
+    SourceLocation,
     Summary,
 )
 from .rules import AppliesTo, Rule
@@ -53,11 +54,15 @@ def render(template: Localised, fields: Mapping[str, Any], lang: str) -> str:
     return template.get(lang).format_map(resolved)
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
-    """What auditing one interaction produced."""
+    """What auditing one interaction produced, and which interaction: its id, where it was read
+    and its place in the input (`ordinal`). Not the interaction itself, which stays where it was
+    audited: outcomes from worker processes are rebuilt in the main process from these alone."""
 
-    interaction: Interaction
+    id: str
+    location: SourceLocation
+    ordinal: int
     findings: list[Finding] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     #: Ids of the rules that applied to the interaction (measured, or failed to measure).
@@ -100,17 +105,20 @@ class Auditor:
 
     def audit(self, interaction: Interaction) -> Outcome:
         outcome, facts, measured = self._measure(interaction)
-        return self._conclude(outcome, measured, self._conditions.violations(facts))
+        return self._conclude(outcome, interaction, measured, self._conditions.violations(facts))
 
     def audit_batch(self, interactions: Sequence[Interaction]) -> list[Outcome]:
         """`audit` of each interaction, with one durable-rules session for all of them."""
         measured = [self._measure(interaction) for interaction in interactions]
         verdicts = self._conditions.violations_batch([facts for _, facts, _ in measured])
-        return [self._conclude(outcome, by_key, found) for (outcome, _, by_key), found in zip(measured, verdicts)]
+        return [
+            self._conclude(outcome, interaction, by_key, found)
+            for interaction, (outcome, _, by_key), found in zip(interactions, measured, verdicts)
+        ]
 
     def _measure(self, interaction: Interaction) -> tuple[Outcome, list[Fact], dict[tuple[int, int], Measurement]]:
         """Measure every applicable rule: the facts for the engine, and what each measured."""
-        outcome = Outcome(interaction)
+        outcome = Outcome(interaction.id, interaction.location, interaction.ordinal)
         facts: list[Fact] = []
         measured: dict[tuple[int, int], Measurement] = {}
         applicable, outcome.applied = self._applicable(interaction)
@@ -147,12 +155,15 @@ class Auditor:
         return cached
 
     def _conclude(
-        self, outcome: Outcome, measured: Mapping[tuple[int, int], Measurement], violations: set[tuple[int, int]]
+        self,
+        outcome: Outcome,
+        interaction: Interaction,
+        measured: Mapping[tuple[int, int], Measurement],
+        violations: set[tuple[int, int]],
     ) -> Outcome:
         """Findings for the (rule, subject) pairs durable-rules found in violation."""
         if not violations:  # most interactions: nothing to order or tell apart
             return outcome
-        interaction = outcome.interaction
         for index, subject in sorted(violations):
             outcome.findings.append(self._finding(self.rules[index], interaction, measured[(index, subject)]))
         if len(outcome.findings) > 1:
@@ -255,7 +266,7 @@ def build_report(
             errors.append(outcome)
             continue
         audited += 1
-        coverage.append(Coverage(outcome.interaction.id, outcome.interaction.location, outcome.applied))
+        coverage.append(Coverage(outcome.id, outcome.location, outcome.applied))
         findings += outcome.findings
         errors += outcome.problems
         if not outcome.findings and not outcome.problems:

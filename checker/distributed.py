@@ -10,8 +10,8 @@ Two entry points:
       results = svccheck.audit_partition(["calls/2026-03-01.jsonl"], rules_dirs=["my-rules"])
 
   `audit_partition` audits some input files, in order, in the calling process and returns one
-  result per record: an `InputProblem` or a `parallel.Audited` (id, channel, location,
-  findings, problems). `merge_partitions` turns the results of consecutive partitions into the
+  result per record: an `InputProblem` or a `parallel.Audited` (id, location, findings,
+  problems). `merge_partitions` turns the results of consecutive partitions into the
   report a local run over the same files, in the same order, gives: it checks ids for duplicates
   across partitions and numbers the interactions, exactly as a local run does.
 

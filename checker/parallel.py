@@ -36,7 +36,7 @@ from .interactions import (
     Item, RawLine, SeenIds, build_interaction, decode_record, expand_paths, input_records, is_jsonl, jsonl_lines, read_inputs,
 )
 from .errors import EngineError
-from .model import Dimension, Evidence, Finding, Gap, InputProblem, Interaction, Report, Severity, SourceLocation, Status
+from .model import Dimension, Evidence, Finding, Gap, InputProblem, Report, Severity, SourceLocation, Status
 from .rules import Rule
 
 __all__ = ["CHUNK", "MIN_PARALLEL_BYTES", "audit_paths", "default_jobs", "input_bytes", "outcomes", "parallel_outcomes"]
@@ -52,7 +52,6 @@ class Audited:
     """What a worker sends back for one valid interaction (the interaction itself stays there)."""
 
     id: str
-    channel: str
     location: SourceLocation
     findings: tuple[Finding, ...]
     problems: tuple[InputProblem, ...]
@@ -105,8 +104,7 @@ def audit_units(auditor: Auditor, units: Sequence[Unit]) -> list[InputProblem | 
 
 
 def _audited(outcome: Outcome) -> Audited:
-    i = outcome.interaction
-    return Audited(i.id, i.channel, i.location, tuple(outcome.findings), tuple(outcome.problems), outcome.applied)
+    return Audited(outcome.id, outcome.location, tuple(outcome.findings), tuple(outcome.problems), outcome.applied)
 
 
 def _items(units: Iterable[Unit], text_of: Collection[str]) -> Iterator[Item]:
@@ -153,35 +151,31 @@ def _compact(ident: str, location: SourceLocation, findings: Iterable[Finding]) 
 
 
 def _packed(
-    ident: str, channel: str, loc: SourceLocation, findings: Sequence[Finding], problems: tuple[InputProblem, ...],
+    ident: str, loc: SourceLocation, findings: Sequence[Finding], problems: tuple[InputProblem, ...],
     applied: tuple[str, ...],
 ) -> tuple[Any, ...]:
-    """An audited interaction for the trip back: a plain tuple (id, channel, file, line, column,
-    finding rows, problems, applied), or an `Audited` in a 1-tuple."""
+    """An audited interaction for the trip back: a plain tuple (id, file, line, column, finding
+    rows, problems, applied), or an `Audited` in a 1-tuple."""
     if not _compact(ident, loc, findings):
-        return (Audited(ident, channel, loc, tuple(findings), problems, applied),)
+        return (Audited(ident, loc, tuple(findings), problems, applied),)
     rows = [_finding_row(f) for f in findings]
-    return (ident, channel, loc.file, loc.line, loc.column, rows, problems, applied)
+    return (ident, loc.file, loc.line, loc.column, rows, problems, applied)
 
 
 def _pack_results(results: Sequence[InputProblem | Audited]) -> list[Any]:
     """Worker results for the trip back: audited interactions `_packed`, problems in a 1-tuple."""
     return [
-        (r,) if isinstance(r, InputProblem) else _packed(r.id, r.channel, r.location, r.findings, r.problems, r.applied)
+        (r,) if isinstance(r, InputProblem) else _packed(r.id, r.location, r.findings, r.problems, r.applied)
         for r in results
     ]
 
 
 def _pack_outcomes(outcomes: Iterable[Outcome | InputProblem]) -> list[Any]:
     """`_pack_results(audit_units(...))`, packed straight from the Auditor's outcomes."""
-    packed: list[Any] = []
-    for o in outcomes:
-        if isinstance(o, InputProblem):
-            packed.append((o,))
-        else:
-            i = o.interaction
-            packed.append(_packed(i.id, i.channel, i.location, o.findings, tuple(o.problems), o.applied))
-    return packed
+    return [
+        (o,) if isinstance(o, InputProblem) else _packed(o.id, o.location, o.findings, tuple(o.problems), o.applied)
+        for o in outcomes
+    ]
 
 
 def _pack_units(units: Sequence[Unit]) -> list[Any]:
@@ -325,7 +319,7 @@ class _Sequencer:
         """`place` for a result from `_pack_results`."""
         if len(packed) == 1:
             return self.place(packed[0], owned=True)
-        ident, channel, file, line, column, rows, problems, applied = packed
+        ident, file, line, column, rows, problems, applied = packed
         location = SourceLocation(file, line, column)
         ordinal = self._admit(ident, location)
         if isinstance(ordinal, InputProblem):
@@ -337,8 +331,7 @@ class _Sequencer:
             )
             for r in rows
         ]
-        interaction = Interaction(id=ident, channel=channel, location=location, ordinal=ordinal)
-        return Outcome(interaction, findings, list(problems), self._applied.setdefault(applied, applied))
+        return Outcome(ident, location, ordinal, findings, list(problems), self._applied.setdefault(applied, applied))
 
     def place(self, result: InputProblem | Audited, owned: bool = False) -> Outcome | InputProblem:
         """The item for the next result; `owned`: its findings were just unpickled here."""
@@ -347,7 +340,6 @@ class _Sequencer:
         ordinal = self._admit(result.id, result.location)
         if isinstance(ordinal, InputProblem):
             return ordinal
-        interaction = Interaction(id=result.id, channel=result.channel, location=result.location, ordinal=ordinal)
         if owned:
             findings = list(result.findings)
             for finding in findings:
@@ -357,7 +349,7 @@ class _Sequencer:
         else:
             findings = [f if f.ordinal == ordinal else replace(f, ordinal=ordinal) for f in result.findings]
         applied = self._applied.setdefault(result.applied, result.applied)
-        return Outcome(interaction, findings, list(result.problems), applied)
+        return Outcome(result.id, result.location, ordinal, findings, list(result.problems), applied)
 
 
 def parallel_outcomes(

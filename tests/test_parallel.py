@@ -70,7 +70,7 @@ def test_chunks_smaller_than_the_input_keep_order_and_ordinals(mixed: Path) -> N
     found = list(parallel.parallel_outcomes([mixed], rules, "en", jobs=2, chunk=7))
     audited = [o for o in found if isinstance(o, Outcome)]
     assert [f for o in audited for f in o.findings] == list(local.findings)
-    assert [o.interaction.ordinal for o in audited] == list(range(local.summary.interactions))
+    assert [o.ordinal for o in audited] == list(range(local.summary.interactions))
     assert [str(o) for o in found if isinstance(o, InputProblem)] == [str(e) for e in local.errors]
 
 
@@ -206,4 +206,4 @@ def test_findings_come_back_from_workers_unchanged_whether_packed_as_rows_or_who
 def _comparable(item: Outcome | InputProblem) -> object:
     if isinstance(item, InputProblem):
         return item
-    return (item.interaction, item.findings, item.problems, item.applied)
+    return (item.id, item.location, item.ordinal, item.findings, item.problems, item.applied)

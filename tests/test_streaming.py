@@ -67,7 +67,7 @@ def test_outcomes_hold_at_most_one_batch(rules: list[object]) -> None:
 
     outcomes = Auditor(rules).outcomes(interactions())  # type: ignore[arg-type]
     first = next(outcomes)
-    assert isinstance(first, Outcome) and first.interaction.id == "i0"
+    assert isinstance(first, Outcome) and first.id == "i0"
     assert pulled == BATCH
     assert len(list(outcomes)) == 3 * BATCH - 1
 
