@@ -69,6 +69,7 @@ class Outcome:
     applied: tuple[str, ...] = ()
 
 
+_new_fact = tuple.__new__
 BATCH = 256  # interactions per durable-rules session in `Auditor.outcomes` (a worker's chunk)
 _APPLICABLE_CACHE_SIZE = 4096  # combinations of channel, tags, source and site remembered
 _APPLIES_TO_FIELDS = {"channels", "tags", "not_tags", "sources", "sites"}
@@ -131,7 +132,8 @@ class Auditor:
                 )
                 continue
             for measurement in measurements:
-                facts.append(Fact(index, measurement.subject, measurement.value))
+                # tuple.__new__: see interactions._events (a named tuple's __new__ is Python code)
+                facts.append(_new_fact(Fact, (index, measurement.subject, measurement.value)))
                 measured[(index, measurement.subject)] = measurement
         return outcome, facts, measured
 

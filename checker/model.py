@@ -174,12 +174,22 @@ class Interaction:
     checklist: Mapping[str, Any] = field(default_factory=dict)
     survey: Survey | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
+    # `utterances` per speakers asked for: five built-in rules ask for the agent's of every call.
+    _utterances: dict[frozenset[str] | None, tuple[Event, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def utterances(self, speakers: frozenset[str] | None = None) -> list[Event]:
-        if speakers is None:
-            return [e for e in self.events if e.type == "utterance"]
-        # The speaker test comes first: it rules out most events (rings, holds...) cheaply.
-        return [e for e in self.events if e.speaker in speakers and e.type == "utterance"]
+    def utterances(self, speakers: frozenset[str] | None = None) -> tuple[Event, ...]:
+        """The utterances (of `speakers`, or of everyone), in order; worked out once per speakers."""
+        said = self._utterances.get(speakers)
+        if said is None:
+            if speakers is None:
+                said = tuple([e for e in self.events if e.type == "utterance"])
+            else:
+                # The speaker test first: it rules out most events (rings, holds...) cheaply.
+                said = tuple([e for e in self.events if e.speaker in speakers and e.type == "utterance"])
+            self._utterances[speakers] = said
+        return said
 
 
 # --- rules and findings ---------------------------------------------------------------------------
