@@ -50,3 +50,13 @@ def test_running_audit_imports_no_other_command(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "one.jsonl")],
                           capture_output=True, text=True, check=True)
     assert done.stderr.strip().splitlines()[-1] == "['svccheck.cli.audit']"
+
+
+def test_the_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    import svccheck
+
+    assert svccheck.__version__ == version("svccheck")
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and version("svccheck") in result.output
