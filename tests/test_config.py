@@ -165,7 +165,7 @@ def test_a_value_ruamel_cannot_build_is_located_not_a_traceback(here: Path) -> N
 def test_an_override_value_is_validated_like_the_rule_and_located_at_the_override(here: Path) -> None:
     config = _config(here, f"overrides:\n  {RING_RULE}:\n    max: -1\n    unit: hours\n")
     assert _problems(config) == [
-        f"svccheck.yaml:4:11: check.unit: 'hours' is not one of: count, seconds, minutes",
+        "svccheck.yaml:4:11: check.unit: 'hours' is not one of: count, seconds, minutes",
     ]
 
 

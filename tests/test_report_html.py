@@ -243,7 +243,7 @@ def test_tables_and_site_sections(page: Any, built: Built) -> None:
     assert page.locator("section.site").count() == 6
     # the ranking links to each site's section
     first = built.agg.sites[0]
-    page.click(f"#ranking-table a[href='#site-1']")
+    page.click("#ranking-table a[href='#site-1']")
     assert page.locator("#site-1 h3").inner_text() == f"1. {first.site}"
     # the auto-failed visit's site section carries its shopper's comment and evidence
     (auto,) = [v for v in built.agg.visits if v.auto_failed]
