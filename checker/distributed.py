@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -80,9 +81,10 @@ def merge_partitions(
     sequencer = _Sequencer()
 
     def placed() -> Iterator[Outcome | InputProblem]:
-        for results in partitions:
-            for result in results:
-                yield sequencer.place(result)
+        with closing(sequencer.locate):
+            for results in partitions:
+                for result in results:
+                    yield sequencer.place(result)
 
     return build_report(placed(), rules, fail_on, lang, inputs=inputs)
 

@@ -16,7 +16,8 @@ import difflib
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
@@ -85,6 +86,11 @@ def _missing(path: Path) -> str:
 def read_inputs(paths: Iterable[Path], text_of: Collection[str] | None = None) -> Iterator[Item]:
     """Every interaction of every input, validated, in input order; problems in their place.
     `text_of`: see `build_interaction`."""
+    with closing(ValueLocator()) as locate:
+        yield from _read_inputs(paths, text_of, locate)
+
+
+def _read_inputs(paths: Iterable[Path], text_of: Collection[str] | None, locate: ValueLocator) -> Iterator[Item]:
     seen = SeenIds()
     ordinal = 0
     for entry in expand_paths(paths):
@@ -105,6 +111,8 @@ def read_inputs(paths: Iterable[Path], text_of: Collection[str] | None = None) -
                 else:
                     seen.add(item.id, location)
                     ordinal += 1
+            else:
+                item = locate(item)
             yield item
 
 
@@ -390,6 +398,10 @@ class _Scanner:
         self.pos = 0
         self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
 
+    def offset(self, line: int, column: int) -> int:
+        """The offset `location` gives `line` and `column` for."""
+        return (self._newlines[line - 2] + 1 if line > 1 else 0) + column - 1
+
     def location(self, offset: int) -> SourceLocation:
         line = bisect.bisect_left(self._newlines, offset) + 1
         start = self._newlines[line - 2] + 1 if line > 1 else 0
@@ -510,6 +522,129 @@ class _Scanner:
                 continue
             self._expect("}")
             return
+
+
+class ValueLocator:
+    """Points a problem at the value it is about, in a .json file: `calls.json:41:18: interaction
+    c7: events[2].at: -3 is less than the minimum of 0` instead of the line where interaction c7
+    starts (a pretty-printed interaction spans dozens of lines). JSON Lines keep their line, which
+    holds the whole interaction.
+
+    The file is read again, forward only, when one of its interactions has such a problem
+    (problems come in file order), holding the text from that interaction on and no more, so a
+    file of any size is located alike. Lines and columns count as for the interaction's start
+    (characters, lines cut at "\n" only). A value that cannot be found (the file changed since,
+    say) leaves the problem where it was."""
+
+    _CHUNK = 1 << 16
+    _MAX_HELD = 64 << 20  # characters held while looking for one value: give up beyond
+
+    def __init__(self) -> None:
+        self._name: str | None = None
+        self._handle: TextIO | None = None
+        self._text = ""  # from the start of line `_line`, as far as read
+        self._line = 1
+        self._start = 0  # where line `_line` starts in `_text`
+
+    def __call__(self, problem: InputProblem) -> InputProblem:
+        where = problem.location
+        if not problem.path or where.line is None or where.column is None or not where.file.lower().endswith(".json"):
+            return problem
+        try:
+            found = self._find(where.file, where.line, where.column, problem.path)
+        except (OSError, UnicodeDecodeError, RecursionError):
+            found = None
+        return problem if found is None else replace(problem, location=SourceLocation(where.file, *found))
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        self._name, self._handle = None, None
+
+    def _open(self, name: str) -> None:
+        self.close()
+        self._handle = open(name, encoding="utf-8-sig", newline="")
+        self._name, self._text, self._line, self._start = name, "", 1, 0
+
+    def _more(self) -> bool:
+        chunk = self._handle.read(self._CHUNK) if self._handle is not None else ""
+        self._text += chunk
+        return bool(chunk)
+
+    def _find(self, name: str, line: int, column: int, path: Sequence[str | int]) -> tuple[int, int] | None:
+        if name != self._name or line < self._line:
+            self._open(name)
+        while self._line < line:  # skip to the interaction's line
+            cut = self._text.find("\n", self._start)
+            if cut >= 0:
+                self._start, self._line = cut + 1, self._line + 1
+                continue
+            self._text, self._start = "", 0  # the rest of a line before the one wanted
+            if not self._more():
+                return None
+        self._text, self._start = self._text[self._start :], 0
+        while True:
+            try:
+                at = _value_at(self._text, column - 1, path)
+                break
+            except (IndexError, ValueError):  # the interaction goes on beyond what was read
+                if len(self._text) > self._MAX_HELD or not self._more():
+                    return None
+        if at is None:
+            return None
+        lines = self._text.count("\n", 0, at)
+        column = at - (self._text.rfind("\n", 0, at) + 1) + 1
+        return line + lines, column
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _value_at(text: str, pos: int, path: Sequence[str | int]) -> int | None:
+    """Where the value at `path` starts, in the JSON value that starts at `pos`; None if it is
+    not there. For a key given twice, the last one, which is the one decoding keeps. Raises
+    IndexError or ValueError when `text` ends before the answer is known."""
+    for part in path:
+        found = _member_at(text, _skip_space(text, pos), part)
+        if found is None:
+            return None
+        pos = found
+    pos = _skip_space(text, pos)
+    if pos >= len(text):
+        raise IndexError("the value is beyond the text")
+    return pos
+
+
+def _member_at(text: str, pos: int, part: str | int) -> int | None:
+    """Where member `part` (a key of the object, or an index of the array, at `pos`) starts."""
+    opening, closing = ("{", "}") if isinstance(part, str) else ("[", "]")
+    if text[pos] != opening:
+        return None
+    pos, index, found = pos + 1, 0, None
+    while True:
+        pos = _skip_space(text, pos)
+        if text[pos] == closing:
+            return found
+        if isinstance(part, str):
+            key, pos = _LENIENT.raw_decode(text, pos)
+            pos = _skip_space(text, pos)
+            if text[pos] != ":":
+                return None
+            pos = _skip_space(text, pos + 1)
+            if key == part:
+                found = pos
+        elif index == part:
+            return pos
+        _, pos = _LENIENT.raw_decode(text, pos)
+        index += 1
+        pos = _skip_space(text, pos)
+        if text[pos] == ",":
+            pos += 1
+        elif text[pos] != closing:
+            return None
 
 
 def _wrapper_keys(others: Sequence[str]) -> str:
@@ -665,12 +800,18 @@ _TIME_FIELDS = frozenset({"at", "due", "started_at"})
 
 def schema_problem(record: Any) -> str | None:
     """The most relevant schema violation of a record, as `path: message`, or None."""
+    found = _schema_error(record)
+    return found[1] if found is not None else None
+
+
+def _schema_error(record: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """`schema_problem`, with the path of the value at fault."""
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(record))
     if error is None:
         return None
-    path = _json_path(error.absolute_path)
+    path = tuple(error.absolute_path)
     message = _reword(error)
-    return f"{path}: {message}" if path else message
+    return (path, f"{_json_path(path)}: {message}" if path else message)
 
 
 def _reword(error: jsonschema.ValidationError) -> str:
@@ -720,18 +861,22 @@ def build_interaction(
     ident = record.get("id") if isinstance(record, dict) else None
     ident = ident if isinstance(ident, str) else None
     # The fast exact check vouches for valid records; jsonschema decides (and words) the rest.
-    problem = None if schema_fast.is_valid(record) else schema_problem(record)
+    problem = None if schema_fast.is_valid(record) else _schema_error(record)
     if problem is not None:
-        return InputProblem(location, problem, interaction=ident)
+        return InputProblem(location, problem[1], interaction=ident, path=problem[0])
     assert isinstance(record, dict) and ident is not None  # guaranteed by the schema
     try:
         return _build(record, location, ordinal, text_of)
     except _Invalid as err:
-        return InputProblem(location, str(err), interaction=ident)
+        return InputProblem(location, str(err), interaction=ident, path=err.path)
 
 
 class _Invalid(ValueError):
-    pass
+    """What is wrong with an interaction that passed the schema; `path`: the value at fault."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def _build(
@@ -739,7 +884,7 @@ def _build(
 ) -> Interaction:
     raw_events: list[Mapping[str, Any]] = record.get("events", [])
     started_at = record.get("started_at")
-    start = _datetime(started_at, "started_at") if started_at is not None else None
+    start = _datetime(started_at, ("started_at",)) if started_at is not None else None
     try:
         events, times = _events(raw_events, start, text_of)
     except _Invalid:
@@ -790,19 +935,20 @@ def _mixed(raw_events: Sequence[Mapping[str, Any]]) -> bool:
     return seen == _DATETIMES | _SECONDS
 
 
-def _datetime(value: str, where: str) -> float:
+def _datetime(value: str, path: tuple[str | int, ...]) -> float:
     try:
         return parse_datetime(value)
     except TimeFormatError as err:
-        raise _Invalid(f"{where}: {err}") from None
+        raise _Invalid(f"{_json_path(path)}: {err}", path) from None
 
 
-def resolve_time(value: Any, start: float | None, where: str) -> float | None:
-    """A time field on the interaction's timeline (see `Interaction.timeline`)."""
+def resolve_time(value: Any, start: float | None, path: tuple[str | int, ...]) -> float | None:
+    """A time field (at `path` in the interaction) on the interaction's timeline (see
+    `Interaction.timeline`)."""
     if value is None:
         return None
     if isinstance(value, str):
-        return _datetime(value, where)
+        return _datetime(value, path)
     seconds = float(value)
     return seconds if start is None else start + seconds
 
@@ -824,6 +970,7 @@ def _events(
     last: Event | None = None  # the latest event with a time
     last_at = float("-inf")
     disorder: str | None = None  # the first event out of order: reported after any bad time
+    disordered = 0
     times = 0
     for index, data in enumerate(raw_events):
         at_raw = data.get("at")
@@ -840,7 +987,7 @@ def _events(
         if due is not None:
             times |= _time_kind(due)
             if kind == "promise":
-                resolve_time(due, start, f"events[{index}].due")  # validate now, not mid-audit
+                resolve_time(due, start, ("events", index, "due"))  # validate now, not mid-audit
         speaker = data.get("speaker")
         if type(speaker) is not str:
             speaker = None
@@ -850,6 +997,7 @@ def _events(
         event = _new_event(Event, (index, kind, at, at_raw, data, normalise(data["text"]) if read else "", speaker))
         if at is not None:
             if at < last_at and last is not None and disorder is None:
+                disordered = index
                 disorder = (
                     f"events[{index}] at {at_raw} is earlier than events[{last.index}] "
                     f"at {last.at_raw}: events must be in time order"
@@ -857,7 +1005,7 @@ def _events(
             last, last_at = event, at
         events.append(event)
     if disorder is not None:
-        raise _Invalid(disorder)
+        raise _Invalid(disorder, ("events", disordered, "at"))
     return tuple(events), times
 
 
@@ -865,4 +1013,4 @@ def _event_datetime(value: str, index: int, key: str) -> float:
     try:
         return parse_datetime(value)
     except TimeFormatError as err:
-        raise _Invalid(f"events[{index}].{key}: {err}") from None
+        raise _Invalid(f"events[{index}].{key}: {err}", ("events", index, key)) from None

@@ -299,6 +299,9 @@ class InputProblem:
     message: str
     interaction: str | None = None
     rule: str | None = None
+    #: Where in the interaction the problem is, as a JSON path (("events", 2, "at")), when it is
+    #: one value; the message names it too. Lets a reader point at that value in a .json file.
+    path: tuple[str | int, ...] = ()
 
     def __str__(self) -> str:
         where = str(self.location)

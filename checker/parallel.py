@@ -25,6 +25,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,7 +34,7 @@ from typing import Any
 
 from .audit import Auditor, Outcome, build_report
 from .interactions import (
-    Item, RawLine, SeenIds, build_interaction, decode_record, expand_paths, input_records, is_jsonl, jsonl_lines, read_inputs,
+    Item, RawLine, SeenIds, ValueLocator, build_interaction, decode_record, expand_paths, input_records, is_jsonl, jsonl_lines, read_inputs,
 )
 from .errors import EngineError
 from .model import Dimension, Evidence, Finding, Gap, InputProblem, Report, Severity, SourceLocation, Status
@@ -302,6 +303,7 @@ class _Sequencer:
 
     def __init__(self) -> None:
         self.seen = SeenIds()
+        self.locate = ValueLocator()
         self.ordinal = 0
         # Unpickled tuples of applied rule ids are shared again, as the Auditor shares them.
         self._applied: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -336,7 +338,7 @@ class _Sequencer:
     def place(self, result: InputProblem | Audited, owned: bool = False) -> Outcome | InputProblem:
         """The item for the next result; `owned`: its findings were just unpickled here."""
         if isinstance(result, InputProblem):
-            return result
+            return self.locate(result)
         ordinal = self._admit(result.id, result.location)
         if isinstance(ordinal, InputProblem):
             return ordinal
@@ -362,7 +364,8 @@ def parallel_outcomes(
     sequencer = _Sequencer()
     # concurrent.futures, not multiprocessing.Pool: a pool whose worker dies hangs for ever,
     # an executor raises BrokenProcessPool.
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(tuple(rules), lang)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(tuple(rules), lang)) as pool, \
+            closing(sequencer.locate):
         for results in _in_order(pool, _tasks(paths, chunk), 2 * jobs):
             for result in results:
                 yield sequencer.place_packed(result)

@@ -470,7 +470,8 @@ BAD_INPUTS: list[tuple[str, str, bytes | None, str]] = [
         "events out of order",
         "order.json",
         b'{"id": "x", "channel": "phone", "events": [{"type": "ring", "at": 5}, {"type": "answer", "at": 2}]}',
-        ":1:1: interaction x: events[1] at 2 is earlier than events[0] at 5: events must be in time order",
+        # located at the value at fault, not at the interaction (column 1)
+        ":1:96: interaction x: events[1] at 2 is earlier than events[0] at 5: events must be in time order",
     ),
     (
         "mixed seconds and datetimes without started_at",
@@ -482,7 +483,7 @@ BAD_INPUTS: list[tuple[str, str, bytes | None, str]] = [
         "an impossible date",
         "date.json",
         b'{"id": "x", "channel": "phone", "events": [{"type": "ring", "at": "2026-02-30T10:00:00+08:00"}]}',
-        ":1:1: interaction x: events[0].at: '2026-02-30T10:00:00+08:00' is not an ISO 8601 datetime",
+        ":1:67: interaction x: events[0].at: '2026-02-30T10:00:00+08:00' is not an ISO 8601 datetime",
     ),
 ]
 
@@ -517,7 +518,7 @@ def test_a_time_without_offset_is_exit_3_naming_the_event(run_cli: Run, tmp_path
     path = _json_file(tmp_path / "t.json", {"id": "x", "channel": "phone", "events": [{"type": "ring", "at": "2026-03-02T18:00:00"}]})
     result = run_cli("audit", path)
     assert result.exit_code == 3
-    assert result.stdout.splitlines()[1].startswith(f"  {path}:2:1: interaction x: events[0].at: '2026-03-02T18:00:00' ")
+    assert result.stdout.splitlines()[1].startswith(f"  {path}:2:67: interaction x: events[0].at: '2026-03-02T18:00:00' ")
 
 
 def test_times_with_offsets_are_valid(run_cli: Run, tmp_path: Path) -> None:

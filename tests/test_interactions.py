@@ -233,7 +233,7 @@ def test_the_shipped_wrong_field_example_audits_lines_1_and_3() -> None:
 
 def test_a_missing_id_and_an_id_of_the_wrong_type(tmp_path: Path) -> None:
     path = _write(tmp_path / "i.json", '[{"channel": "x"},\n {"id": 5, "channel": "x"}]')
-    assert _items(path) == ["i.json:1:2: 'id' is a required property", "i.json:2:2: id: 5 is not of type 'string'"]
+    assert _items(path) == ["i.json:1:2: 'id' is a required property", "i.json:2:9: id: 5 is not of type 'string'"]
 
 
 def test_an_unknown_top_level_key_names_the_record() -> None:
@@ -259,7 +259,8 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
 def test_events_out_of_order_compare_instants() -> None:
     path = INVALID / "events-out-of-order.json"
     assert [str(i) for i in read_inputs([path])] == [
-        f"{path}:1:1: interaction order-01: events[1] at 2026-03-02T17:35:00+08:00 is earlier than events[0] at "
+        # at the time at fault (line 7), not where the interaction starts (1:1)
+        f"{path}:7:31: interaction order-01: events[1] at 2026-03-02T17:35:00+08:00 is earlier than events[0] at "
         "2026-03-02T09:40:00Z: events must be in time order"
     ]
 

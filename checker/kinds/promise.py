@@ -63,7 +63,7 @@ class PromiseCheck:
             if event.type != "promise":
                 continue
             ident = str(event.data.get("id"))
-            due = resolve_time(event.data.get("due"), start, f"events[{event.index}].due")
+            due = resolve_time(event.data.get("due"), start, ("events", event.index, "due"))
             assert due is not None  # required by the schema
             done = fulfilled.get(ident)
             late = NEVER if done is None else max(0.0, done - due)
