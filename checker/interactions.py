@@ -644,7 +644,8 @@ def _member_at(text: str, pos: int, part: str | int) -> int | None:
         if text[pos] == ",":
             pos += 1
         elif text[pos] != closing:
-            return None
+            # Not JSON as it was read, or a number cut short ("12." of "12.5"): read on.
+            raise ValueError(f"expected ',' or '{closing}' at {pos}")
 
 
 def _wrapper_keys(others: Sequence[str]) -> str:

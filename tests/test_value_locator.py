@@ -4,6 +4,7 @@ not at the line where the interaction starts; JSON Lines keep their line."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,47 @@ def test_worker_processes_give_the_same_places(pretty: Path) -> None:
     local = [str(p) for p in parallel.outcomes([pretty], rules, "en", jobs=1) if isinstance(p, InputProblem)]
     workers = [str(p) for p in parallel.outcomes([pretty], rules, "en", jobs=2, min_bytes=0) if isinstance(p, InputProblem)]
     assert workers == local and len(local) == len(EXPECTED)
+
+
+def _random_value(rng: random.Random, depth: int = 0) -> object:
+    kind = rng.randrange(7 if depth < 4 else 4)
+    if kind == 0:
+        return rng.choice([0, -3, 12.5, 1e16, True, False, None])
+    if kind == 1:
+        return rng.choice(["", "a", '引号"里', "back\\slash", "换\n行", "é", "\u2028", "{[,:]}"])
+    if kind in (2, 3):
+        return rng.randrange(100)
+    if kind == 4:
+        return [_random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return {rng.choice(["id", "at", "events", "键", "a b", "x-y", '"q"']) + str(rng.randrange(3)): _random_value(rng, depth + 1)
+            for _ in range(rng.randrange(4))}
+
+
+def _paths(value: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], object]]:
+    found: list[tuple[tuple[str | int, ...], object]] = [(prefix, value)]
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for key, member in items:
+        found += _paths(member, (*prefix, key))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_place_found_holds_the_value_at_the_path_however_it_is_written(seed: int) -> None:
+    rng = random.Random(seed)
+    value = {"id": "r", "events": [_random_value(rng) for _ in range(3)], "k": _random_value(rng)}
+    text = "  " + json.dumps(value, ensure_ascii=rng.random() < 0.5, indent=rng.choice([None, 1, 4]),
+                             separators=rng.choice([None, (",", ":"), (" ,", " : ")])) + "\n"
+    decoder = json.JSONDecoder()
+    for path, expected in _paths(value):
+        at = interactions._value_at(text, 2, path)
+        assert at is not None and decoder.raw_decode(text, at)[0] == expected, path
+        # Cut short, the text either still holds the answer, or says it ends too soon: never a
+        # wrong place.
+        cut = rng.randrange(len(text))
+        try:
+            short = interactions._value_at(text[:cut], 2, path)
+        except (IndexError, ValueError):
+            continue
+        assert short == at, (path, cut)
+    assert interactions._value_at(text, 2, ("no such key",)) is None
+    assert interactions._value_at(text, 2, ("events", 3)) is None
