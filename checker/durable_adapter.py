@@ -183,11 +183,13 @@ class CompiledConditions:
                 if fact.get(MARKER) != 1:  # e.g. the engine's state document: an unguarded rule
                     raise EngineError(f"durable-rules fired {name} on a document that is not a measured fact")
                 fired.append(fact)
-            message = self._engine.complete_and_start_action(self._handle, state)
-            if not message:
+            # None (or "") when no action is left: typed so, which the untyped extension hides.
+            reply: str | None = self._engine.complete_and_start_action(self._handle, state)
+            if not reply:
                 if not read_to_the_end:
                     # The engine stopped reading the message early and said nothing: whatever
                     # came after went unjudged. Refuse the verdict rather than report too little.
                     raise EngineError("durable-rules did not read every fact of a session")
                 return fired
+            message = reply
         raise EngineError(f"durable-rules fired more actions than the {asserted} facts asserted")
