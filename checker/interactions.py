@@ -525,10 +525,10 @@ class _Scanner:
 
 
 class ValueLocator:
-    """Points a problem at the value it is about, in a .json file: `calls.json:41:18: interaction
-    c7: events[2].at: -3 is less than the minimum of 0` instead of the line where interaction c7
-    starts (a pretty-printed interaction spans dozens of lines). JSON Lines keep their line, which
-    holds the whole interaction.
+    """Points a problem at the value it is about: `calls.json:41:18: interaction c7: events[2].at:
+    -3 is less than the minimum of 0` instead of the line where interaction c7 starts (a
+    pretty-printed interaction spans dozens of lines), and `calls.jsonl:7:412: ...` instead of
+    `calls.jsonl:7` (a JSON Lines interaction is one long line).
 
     The file is read again, forward only, when one of its interactions has such a problem
     (problems come in file order), holding the text from that interaction on and no more, so a
@@ -548,10 +548,11 @@ class ValueLocator:
 
     def __call__(self, problem: InputProblem) -> InputProblem:
         where = problem.location
-        if not problem.path or where.line is None or where.column is None or not where.file.lower().endswith(".json"):
+        if not problem.path or where.line is None or not where.file.lower().endswith((".json", ".jsonl")):
             return problem
         try:
-            found = self._find(where.file, where.line, where.column, problem.path)
+            # A JSON Lines interaction is its line: it starts at column 1.
+            found = self._find(where.file, where.line, where.column or 1, problem.path)
         except (OSError, UnicodeDecodeError, RecursionError):
             found = None
         return problem if found is None else replace(problem, location=SourceLocation(where.file, *found))
@@ -575,13 +576,15 @@ class ValueLocator:
         if name != self._name or line < self._line:
             self._open(name)
         while self._line < line:  # skip to the interaction's line
-            cut = self._text.find("\n", self._start)
-            if cut >= 0:
-                self._start, self._line = cut + 1, self._line + 1
+            ahead = self._text.count("\n", self._start)
+            if self._line + ahead < line:  # not in what was read: skip it all, read on
+                self._line += ahead
+                self._text, self._start = "", 0
+                if not self._more():
+                    return None
                 continue
-            self._text, self._start = "", 0  # the rest of a line before the one wanted
-            if not self._more():
-                return None
+            cut = self._text.find("\n", self._start)
+            self._start, self._line = cut + 1, self._line + 1
         self._text, self._start = self._text[self._start :], 0
         while True:
             try:

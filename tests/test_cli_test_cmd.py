@@ -174,6 +174,6 @@ def test_a_case_whose_interactions_cannot_be_used_is_an_error_not_a_failure(here
         "",
         "mine/fixtures/thanked.json:2:13: input: invalid JSON: Expecting value\n"
         "mine/fixtures/unthanked.expected.yaml:1:36: rules[1]: unknown rule 'local.nope'\n"
-        "mine/fixtures/unthanked.jsonl:3: interaction u-3: events[0]: 'type' is a required property\n"
+        "mine/fixtures/unthanked.jsonl:3:45: interaction u-3: events[0]: 'type' is a required property\n"
         "svccheck: error: 3 problem(s) in fixture cases\n",
     )

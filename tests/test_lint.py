@@ -237,5 +237,5 @@ def test_fixture_interaction_files_that_cannot_be_used_are_lint_problems(project
     assert (code, err) == (2, "svccheck lint: 2 problem(s) in 2 file(s)\n")
     assert out.splitlines() == [
         "mine/fixtures/thanked.json:2:13: input: invalid JSON: Expecting value",
-        "mine/fixtures/unthanked.jsonl:3: interaction u-3: events[0]: 'type' is a required property",
+        "mine/fixtures/unthanked.jsonl:3:45: interaction u-3: events[0]: 'type' is a required property",
     ]

@@ -1,5 +1,5 @@
-"""Problems inside a .json interaction are located at the value at fault (`interactions.ValueLocator`),
-not at the line where the interaction starts; JSON Lines keep their line."""
+"""Problems inside an interaction are located at the value at fault (`interactions.ValueLocator`):
+in a .json file, not at the line where the interaction starts; in JSON Lines, at its column."""
 
 from __future__ import annotations
 
@@ -129,11 +129,15 @@ def test_a_key_given_twice_is_located_where_decoding_took_it_from(tmp_path: Path
     assert _problems(path) == [f"f.json:3:{column}: interaction a: events[0].at: -1 is less than the minimum of 0"]
 
 
-def test_json_lines_keep_their_line(tmp_path: Path) -> None:
+def test_json_lines_get_the_column_of_the_value(tmp_path: Path) -> None:
+    second = '{"id": "a", "channel": "x", "events": [{"type": "ring", "at": -1}]}'
     path = tmp_path / "f.jsonl"
-    path.write_text('{"id": "ok", "channel": "x"}\n{"id": "a", "channel": "x", "events": [{"type": "ring", "at": -1}]}\n',
-                    encoding="utf-8")
-    assert _problems(path) == ["f.jsonl:2: interaction a: events[0].at: -1 is less than the minimum of 0"]
+    path.write_text('{"id": "ok", "channel": "x"}\n' + second + '\n{"channel": "x"}\n', encoding="utf-8")
+    column = second.index("-1") + 1
+    assert _problems(path) == [
+        f"f.jsonl:2:{column}: interaction a: events[0].at: -1 is less than the minimum of 0",
+        "f.jsonl:3: 'id' is a required property",  # about the whole interaction: its line
+    ]
 
 
 def test_a_value_no_longer_there_leaves_the_problem_where_it_was(pretty: Path) -> None:
