@@ -583,8 +583,9 @@ class ValueLocator:
                 if not self._more():
                     return None
                 continue
-            cut = self._text.find("\n", self._start)
-            self._start, self._line = cut + 1, self._line + 1
+            for _ in range(line - self._line):  # the line is in what was read
+                self._start = self._text.find("\n", self._start) + 1
+            self._line = line
         self._text, self._start = self._text[self._start :], 0
         while True:
             try:
