@@ -151,6 +151,7 @@ def test_a_data_problem_in_a_measured_interaction_is_exit_3_naming_interaction_a
     assert error == {
         "file": str(path),
         "line": 2,
+        "column": 1,
         "interaction": "x1",
         "rule": "phone.answer-within-three-rings",
         "message": "metric 'rings' is '5', not a number",

@@ -201,3 +201,14 @@ def test_the_place_found_holds_the_value_at_the_path_however_it_is_written(seed:
         assert short == at, (path, cut)
     assert interactions._value_at(text, 2, ("no such key",)) is None
     assert interactions._value_at(text, 2, ("events", 3)) is None
+
+
+def test_the_json_report_gives_the_line_and_column_of_the_value(pretty: Path) -> None:
+    from svccheck.formatters.json_format import error_dict
+    from svccheck.parallel import audit_paths
+
+    report = audit_paths([pretty], load_rules([]))
+    first = error_dict(report.errors[0])
+    assert list(first) == ["file", "line", "column", "interaction", "message"]
+    assert (first["line"], first["column"]) == (11, PRETTY.splitlines()[10].index("-3") + 1)
+    assert {e.location.file for e in report.errors} == {str(pretty)}

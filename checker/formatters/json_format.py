@@ -78,6 +78,8 @@ def baseline_dict(stats: BaselineStats) -> dict[str, Any]:
 
 def error_dict(problem: InputProblem) -> dict[str, Any]:
     out: dict[str, Any] = {"file": problem.location.file, "line": problem.location.line}
+    if problem.location.column is not None:  # of the value at fault, or where the interaction starts
+        out["column"] = problem.location.column
     if problem.interaction is not None:
         out["interaction"] = problem.interaction
     if problem.rule is not None:

@@ -5,7 +5,7 @@ of ``--format json``), then one ``error`` line per input error (the fields of an
 ``--format json``), then one closing ``summary`` line (the ``summary`` of ``--format json``)::
 
     {"type": "finding", "rule": "phone.greeting", "interaction": "h-call-03", ...}
-    {"type": "error", "file": "calls.jsonl", "line": 7, "message": "..."}
+    {"type": "error", "file": "calls.jsonl", "line": 7, "column": 41, "message": "..."}
     {"type": "summary", "interactions": 12, "clean": 5, ..., "fail_on": "major", "failing": 6}
 
 `svccheck audit --format jsonl` streams: each finding is written as soon as its interaction is
