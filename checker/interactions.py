@@ -398,20 +398,13 @@ class _Scanner:
         self.pos = 0
         self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
 
-    def offset(self, line: int, column: int) -> int:
-        """The offset `location` gives `line` and `column` for."""
-        return (self._newlines[line - 2] + 1 if line > 1 else 0) + column - 1
-
     def location(self, offset: int) -> SourceLocation:
         line = bisect.bisect_left(self._newlines, offset) + 1
         start = self._newlines[line - 2] + 1 if line > 1 else 0
         return SourceLocation(self.name, line, offset - start + 1)
 
     def _skip(self) -> None:
-        text, pos = self.text, self.pos
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        self.pos = pos
+        self.pos = _skip_space(self.text, self.pos)
 
     def _fail(self, message: str) -> json.JSONDecodeError:
         return json.JSONDecodeError(message, self.text, self.pos)

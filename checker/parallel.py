@@ -163,16 +163,8 @@ def _packed(
     return (ident, loc.file, loc.line, loc.column, rows, problems, applied)
 
 
-def _pack_results(results: Sequence[InputProblem | Audited]) -> list[Any]:
-    """Worker results for the trip back: audited interactions `_packed`, problems in a 1-tuple."""
-    return [
-        (r,) if isinstance(r, InputProblem) else _packed(r.id, r.location, r.findings, r.problems, r.applied)
-        for r in results
-    ]
-
-
 def _pack_outcomes(outcomes: Iterable[Outcome | InputProblem]) -> list[Any]:
-    """`_pack_results(audit_units(...))`, packed straight from the Auditor's outcomes."""
+    """A worker's results for the trip back: each outcome `_packed`, problems in a 1-tuple."""
     return [
         (o,) if isinstance(o, InputProblem) else _packed(o.id, o.location, o.findings, tuple(o.problems), o.applied)
         for o in outcomes
@@ -318,7 +310,7 @@ class _Sequencer:
         return self.ordinal - 1
 
     def place_packed(self, packed: Sequence[Any]) -> Outcome | InputProblem:
-        """`place` for a result from `_pack_results`."""
+        """`place` for a result from `_pack_outcomes`."""
         if len(packed) == 1:
             return self.place(packed[0], owned=True)
         ident, file, line, column, rows, problems, applied = packed

@@ -16,7 +16,7 @@ from svccheck import parallel
 from svccheck.audit import Auditor, Outcome, audit_paths
 from svccheck.cli import main
 from svccheck.formatters import json_format
-from svccheck.interactions import SeenIds, decode_record, input_records
+from svccheck.interactions import SeenIds, decode_record, input_records, read_inputs
 from svccheck.model import InputProblem, SourceLocation, Status
 from svccheck.rules import load_rules
 from svccheck.standards import load_standards
@@ -188,17 +188,17 @@ def test_blocks_of_a_file_that_cannot_be_read_give_the_error_of_input_records(tm
 
 def test_findings_come_back_from_workers_unchanged_whether_packed_as_rows_or_whole() -> None:
     rules = load_rules([], load_standards([]))
-    units = list(input_records([EXAMPLES], decode=False))
-    results = parallel.audit_units(Auditor(rules), units)
-    audited = [r for r in results if isinstance(r, parallel.Audited) and r.findings]
+    auditor = Auditor(rules)
+    results = list(auditor.outcomes(read_inputs([EXAMPLES], auditor.text_of)))
+    audited = [r for r in results if isinstance(r, Outcome) and r.findings]
     assert audited
     # A finding a row cannot carry (here: waived) is sent whole instead.
     odd = dataclasses.replace(audited[0].findings[0], status=Status.WAIVED)
-    results.append(dataclasses.replace(audited[0], id="odd", findings=(odd,)))
-    packed = parallel._pack_results(results)
+    results.append(dataclasses.replace(audited[0], id="odd", findings=[odd]))
+    packed = parallel._pack_outcomes(results)
     assert sum(len(p) == 1 for p in packed) == 1 + sum(isinstance(r, InputProblem) for r in results)
     whole, rows = parallel._Sequencer(), parallel._Sequencer()
-    expected = [whole.place(r) for r in results]
+    expected = [whole.place(r if isinstance(r, InputProblem) else parallel._audited(r)) for r in results]
     got = [rows.place_packed(p) for p in pickle.loads(pickle.dumps(packed))]
     assert [_comparable(o) for o in got] == [_comparable(o) for o in expected]
 
