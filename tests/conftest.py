@@ -5,10 +5,12 @@ Everything here is read-only: no fixture writes into the repository.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -66,6 +68,16 @@ def run_cli() -> Callable[..., CliRun]:
         return outcome
 
     return run
+
+
+@pytest.fixture(scope="session")
+def generate() -> ModuleType:
+    """bench/generate.py (not a package module): `interactions(count, seed, invalid)`, `write`."""
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

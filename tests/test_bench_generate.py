@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from collections import Counter
@@ -10,7 +9,6 @@ from pathlib import Path
 from types import ModuleType
 
 import jsonschema
-import pytest
 
 from svccheck.audit import audit_paths
 from svccheck.interactions import read_inputs
@@ -19,15 +17,6 @@ from svccheck.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "checker" / "schemas" / "interaction-v1.schema.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def generate() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _text(generate: ModuleType, count: int, seed: int, fmt: str = "jsonl", invalid: float = 0.0) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 import io
 import pickle
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -26,12 +26,8 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="module")
-def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def mixed(tmp_path_factory: pytest.TempPathFactory, generate: ModuleType) -> Path:
     """A generated input over the parallel cut-off, with broken records and duplicate ids."""
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     path = tmp_path_factory.mktemp("par") / "mixed.jsonl"
     with path.open("w", encoding="utf-8") as handle:
         generate.write(generate.interactions(1500, 4, 0.05), handle, "jsonl")

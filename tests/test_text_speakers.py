@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -59,11 +59,7 @@ def _both_ways(paths: list[Path], rules: list[Rule]) -> tuple[list[Finding], lis
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
+def generated(tmp_path_factory: pytest.TempPathFactory, generate: ModuleType) -> Path:
     out = io.StringIO()
     generate.write(generate.interactions(3000, 5, 0.0), out, "jsonl")
     path = tmp_path_factory.mktemp("gen") / "gen.jsonl"
