@@ -20,6 +20,8 @@ from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.parser import Parser
+from ruamel.yaml.scanner import Scanner
 
 from .model import SourceLocation
 
@@ -96,6 +98,10 @@ def load_yaml(path: Path) -> YamlDoc:
     """
     text = _read(path)
     yaml = YAML(typ="rt")
+    # The round-trip scanner and parser keep comments, which nothing here reads: the plain ones
+    # give the same nodes, positions and values (checked on every YAML file in the repository)
+    # a quarter faster, and every command loads thirty rule and standards files at start.
+    yaml.Scanner, yaml.Parser = Scanner, Parser
     yaml.Constructor = _LocatingConstructor
     yaml.max_depth = MAX_DEPTH
     try:

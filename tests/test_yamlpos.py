@@ -61,6 +61,12 @@ BAD_VALUES = [
     ("too deep", "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n",
      f":1:{3 + MAX_DEPTH}: yaml: nested more than {MAX_DEPTH} levels deep"),
     ("syntax error", "a: [1\n", ":2:1: yaml: expected ',' or ']', but got '<stream end>'"),
+    # A stray bracket is named where it is (the round-trip scanner, which reads ahead for
+    # comments, said "mapping values are not allowed here" at the colon after it).
+    ("stray bracket in a flow mapping", "check:\n  value: {cou]: transfer}\n",
+     ":2:14: yaml: expected ',' or '}', but got ']'"),
+    ("stray brace after a flow mapping", "title: {zh: }text, en: x}\n",
+     ":1:14: yaml: expected <block end>, but found '<scalar>'"),
 ]
 
 
