@@ -214,9 +214,16 @@ class PhraseHit:
 _WORD = r"a-z0-9\u00b5\u00df-\u024f\u0370-\u03ff\u0400-\u04ff"
 _WORD_RE = re.compile(f"[{_WORD}]")
 _WORD_JOIN = "'-"  # joins words when between two word characters
+# A phrase starts and ends at word boundaries: not inside a word, nor inside words joined by a
+# joiner (don't, e-mail). Each phrase's own pattern ends with _END (compiled the first time the
+# phrase is hit, in every worker process); its big character class is what costs in compiling,
+# so it is written with it twice, not three times: (?![J]?[W]) is (?![W])(?![J][W]). _START is
+# what every hit satisfies (test_text checks the matcher against patterns made with it).
 _START = f"(?:(?![{_WORD}])|(?<![{_WORD}])(?<![{_WORD}][{_WORD_JOIN}]))"
-_END = f"(?:(?<![{_WORD}])|(?![{_WORD}])(?![{_WORD_JOIN}][{_WORD}]))"
-# The same check as _START, made right after the first character is consumed.
+_END = f"(?:(?<![{_WORD}])|(?![{_WORD_JOIN}]?[{_WORD}]))"
+# The same check as _START, made right after the first character is consumed. The combined
+# pattern of a PhraseMatcher makes it, so a phrase's own pattern, tried only where the
+# combined one matched, need not (see PhraseMatcher._hits).
 _START_AFTER_FIRST = f"(?<![{_WORD}].)(?<![{_WORD}][{_WORD_JOIN}].)"
 _SEP = " ?"
 
@@ -520,7 +527,11 @@ class PhraseMatcher:
             for j in self._by_first.get(norm_text[start], ()):
                 single = self._singles[j]
                 if single is None:
-                    single = re.compile(f"{_START}(?:{self._phrases[j].regex}){_END}")
+                    # No _START: it depends only on the text around `start`, where the combined
+                    # pattern just matched, and that checks it (_START_AFTER_FIRST; before a
+                    # character that is not a word's it always holds). Leaving it out halves the
+                    # compile time; test_text pins the hits against patterns that have it.
+                    single = re.compile(f"(?:{self._phrases[j].regex}){_END}")
                     self._singles[j] = single
                 m2 = single.match(norm_text, start)
                 # ties go to the later, i.e. shorter/plainer, phrase (不知道 over 不[太]知道)
