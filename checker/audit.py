@@ -128,7 +128,7 @@ class Auditor:
                 measurements = rule.check.measure(interaction)
             except MeasureError as err:
                 outcome.problems.append(
-                    InputProblem(interaction.location, str(err), interaction=interaction.id, rule=rule.id)
+                    InputProblem.of(interaction.location, err.said, interaction=interaction.id, rule=rule.id)
                 )
                 continue
             for measurement in measurements:

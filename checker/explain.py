@@ -184,11 +184,11 @@ def transcript(interaction: Interaction, lang: str = "en") -> list[str]:
 def _example_block(rule: Rule, auditor: Auditor, example: Example, lang: str) -> list[str]:
     item = build_interaction(example.record, example.location, 0)
     if isinstance(item, InputProblem):
-        return [_label(lang, "invalid", message=item.message)]
+        return [_label(lang, "invalid", message=item.text(lang))]
     lines = transcript(item, lang)
     outcome = auditor.audit(item)
     if outcome.problems:
-        lines.append(_label(lang, "measure_problem", message=outcome.problems[0].message))
+        lines.append(_label(lang, "measure_problem", message=outcome.problems[0].text(lang)))
     elif not outcome.findings:
         lines.append(_label(lang, "no_finding"))
     lines += [_label(lang, "finding", message=f.message) for f in outcome.findings]

@@ -15,7 +15,7 @@ import codecs
 import difflib
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -26,6 +26,7 @@ import jsonschema
 
 from . import schema_fast
 from .model import Event, InputProblem, Interaction, SourceLocation, Survey
+from .problems import CATALOGUE, Param, ProblemMessage, parser_detail
 from .text import normalise
 from .timeutil import TimeFormatError, parse_datetime
 
@@ -62,25 +63,30 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
                 p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
             )
             if not found:
-                yield InputProblem(SourceLocation(str(path)), "directory has no .json or .jsonl files")
+                yield InputProblem.of(SourceLocation(str(path)), ProblemMessage.of("no_input_files"))
             yield from found
         elif path.exists():
             yield path
         elif str(path) == "-":
-            yield InputProblem(SourceLocation("-"), "standard input is not read: save it to a .json or .jsonl file")
+            yield InputProblem.of(SourceLocation("-"), ProblemMessage.of("stdin"))
         else:
-            yield InputProblem(SourceLocation(str(path)), _missing(path))
+            yield InputProblem.of(SourceLocation(str(path)), _missing(path))
 
 
-def _missing(path: Path) -> str:
+def _missing(path: Path) -> ProblemMessage:
     """Why a path that does not exist cannot be read (a symbolic link loop is not "no such file")."""
     try:
         path.stat()
     except FileNotFoundError:
-        return "no such file or directory"
+        return ProblemMessage.of("missing")
     except OSError as err:
-        return f"cannot read: {err.strerror or err}"
-    return "no such file or directory"
+        return cannot_read(err)
+    return ProblemMessage.of("missing")
+
+
+def cannot_read(err: OSError) -> ProblemMessage:
+    """"cannot read: Permission denied": the reason is the operating system's, in its words."""
+    return ProblemMessage.of("cannot_read", reason=str(err.strerror or err))
 
 
 def read_inputs(paths: Iterable[Path], text_of: Collection[str] | None = None) -> Iterator[Item]:
@@ -105,9 +111,7 @@ def _read_inputs(paths: Iterable[Path], text_of: Collection[str] | None, locate:
             if isinstance(item, Interaction):
                 first = seen.first(item.id)
                 if first is not None:
-                    item = InputProblem(
-                        location, f"duplicate id (first seen at {first})", interaction=item.id
-                    )
+                    item = InputProblem.of(location, duplicate_id(first), interaction=item.id)
                 else:
                     seen.add(item.id, location)
                     ordinal += 1
@@ -128,6 +132,7 @@ class SeenIds:
         self._numbers: dict[str, int] = {}
 
     def first(self, ident: str) -> SourceLocation | None:
+        """Where `ident` was first seen; None if it was not."""
         packed = self._first.get(ident)
         if packed is None:
             return None
@@ -142,6 +147,10 @@ class SeenIds:
         line = 0 if location.line is None else location.line + 1
         column = 0 if location.column is None else location.column + 1
         self._first[ident] = (number << 64) | (line << 32) | column
+
+
+def duplicate_id(first: SourceLocation) -> ProblemMessage:
+    return ProblemMessage.of("duplicate_id", first=str(first))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +191,7 @@ def _records(path: Path, decode: bool = True) -> Iterator[tuple[SourceLocation, 
         else:
             yield from _json_records(path, name)
     except OSError as err:
-        yield SourceLocation(name), InputProblem(
-            SourceLocation(name), f"cannot read: {err.strerror or err}"
-        )
+        yield SourceLocation(name), InputProblem.of(SourceLocation(name), cannot_read(err))
 
 
 def _jsonl_records(path: Path, name: str, decode: bool = True) -> Iterator[tuple[SourceLocation, Any]]:
@@ -220,20 +227,27 @@ def _line_problem(location: SourceLocation, err: Exception, line: bytes) -> Inpu
     """A JSON Lines line that does not decode: located at its column when the error is within
     the line (`f.jsonl:2:5: ...`, not `f.jsonl:2: ...: line 1 column 5 (char 4)`)."""
     reason = _decode_reason(err, line)
+    if reason is None:
+        return InputProblem.of(location, _invalid_json(ProblemMessage.of("not_utf8")))
     within = _WITHIN_LINE.search(reason)
     if within is None:
-        return InputProblem(location, f"invalid JSON: {reason}")
+        return InputProblem.of(location, _invalid_json(parser_detail(reason)))
     where = SourceLocation(location.file, location.line, int(within.group(1)))
-    return InputProblem(where, f"invalid JSON: {reason[: within.start()]}")
+    return InputProblem.of(where, _invalid_json(parser_detail(reason[: within.start()])))
 
 
-def _decode_reason(err: Exception, line: bytes) -> str:
-    # orjson reports invalid UTF-8 as a JSONDecodeError worded in its own terms; say it plainly.
+def _decode_reason(err: Exception, line: bytes) -> str | None:
+    """orjson's reason a line does not decode; None when the line is not UTF-8 (orjson reports
+    that as a JSONDecodeError worded in its own terms: it is said plainly instead)."""
     try:
         line.decode("utf-8")
     except UnicodeDecodeError:
-        return "not UTF-8 text"
+        return None
     return str(err).split("\n")[0]
+
+
+def _invalid_json(reason: ProblemMessage) -> ProblemMessage:
+    return ProblemMessage.of("invalid_json", reason=reason)
 
 
 STREAM_JSON_BYTES = 8 << 20  # .json files at least this large are read in chunks (_StreamScanner)
@@ -250,28 +264,28 @@ def _json_records(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         where = _byte_location(name, err.object, err.start)  # err.object: the bytes after any BOM
-        yield where, InputProblem(where, "not UTF-8 text")
+        yield where, InputProblem.of(where, ProblemMessage.of("not_utf8"))
         return
     scanner = _Scanner(text, name)
     try:
         yield from scanner.document()
     except json.JSONDecodeError as err:
         location = SourceLocation(name, err.lineno, err.colno)
-        yield location, InputProblem(location, f"invalid JSON: {err.msg}")
+        yield location, InputProblem.of(location, _invalid_json(parser_detail(err.msg)))
 
 
 def _json_records_streamed(path: Path, name: str) -> Iterator[tuple[SourceLocation, Any]]:
     """`_json_records` for large files: memory holds about one chunk and one interaction."""
     bad = _first_non_utf8(path, name)  # checked first, so that, as for small files, nothing is yielded
     if bad is not None:
-        yield bad, InputProblem(bad, "not UTF-8 text")
+        yield bad, InputProblem.of(bad, ProblemMessage.of("not_utf8"))
         return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         try:
             yield from _StreamScanner(handle, name).document()
         except json.JSONDecodeError as err:
             location = SourceLocation(name, err.lineno, err.colno)
-            yield location, InputProblem(location, f"invalid JSON: {err.msg}")
+            yield location, InputProblem.of(location, _invalid_json(parser_detail(err.msg)))
 
 
 def _byte_location(name: str, data: bytes, offset: int, line: int = 1, line_start: int = 0) -> SourceLocation:
@@ -307,23 +321,27 @@ def _first_non_utf8(path: Path, name: str) -> SourceLocation | None:
 class _BadValue(ValueError):
     """A JSON value the standard library would decode but JSON Lines (orjson) rejects."""
 
+    def __init__(self, said: ProblemMessage) -> None:
+        super().__init__(said.text("en"))
+        self.said = said
+
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if value in (_INF, -_INF):
-        raise _BadValue(f"number {_short(text)} is out of range")
+        raise _BadValue(ProblemMessage.of("json.out_of_range", number=_short(text)))
     return value
 
 
 def _int64(text: str) -> int:
     value = int(text)
     if not -(1 << 63) <= value < (1 << 64):  # what orjson (and so a .jsonl file) accepts
-        raise _BadValue(f"number {_short(text)} is out of range")
+        raise _BadValue(ProblemMessage.of("json.out_of_range", number=_short(text)))
     return value
 
 
 def _no_constant(name: str) -> Any:
-    raise _BadValue(f"{name} is not a JSON number")
+    raise _BadValue(ProblemMessage.of("json.constant", name=name))
 
 
 def _short(text: str) -> str:
@@ -344,7 +362,7 @@ _SCALAR_END = re.compile(r"[,\]}\s]")
 class _Unreadable:
     """A value decoded no further, and why (becomes the record's `InputProblem`)."""
 
-    reason: str
+    reason: ProblemMessage
 
 
 def _value_end(text: str, pos: int) -> int | None:
@@ -366,9 +384,11 @@ def _value_end(text: str, pos: int) -> int | None:
 
 
 def _problem(err: Exception) -> _Unreadable:
+    if isinstance(err, _BadValue):
+        return _Unreadable(err.said)
     if isinstance(err, RecursionError):
-        return _Unreadable("nested too deeply")
-    return _Unreadable(str(err))
+        return _Unreadable(ProblemMessage.of("json.nested"))
+    return _Unreadable(ProblemMessage.verbatim(str(err)))
 
 
 def _lone_surrogate(value: Any) -> _Unreadable | None:
@@ -377,9 +397,9 @@ def _lone_surrogate(value: Any) -> _Unreadable | None:
         orjson.dumps(value)
     except orjson.JSONEncodeError as err:
         if "surrogates" in str(err):
-            return _Unreadable("a string holds a lone surrogate (\\ud800-\\udfff): not Unicode text")
+            return _Unreadable(ProblemMessage.of("json.lone_surrogate"))
         if "Recursion" in str(err):
-            return _Unreadable("nested too deeply")
+            return _Unreadable(ProblemMessage.of("json.nested"))
         raise
     return None
 
@@ -446,7 +466,7 @@ class _Scanner:
     def _record(self, start: int, value: Any) -> tuple[SourceLocation, Any]:
         where = self.location(start)
         if isinstance(value, _Unreadable):
-            return where, InputProblem(where, f"invalid JSON: {value.reason}")
+            return where, InputProblem.of(where, _invalid_json(value.reason))
         return where, value
 
     def document(self) -> Iterator[tuple[SourceLocation, Any]]:
@@ -459,9 +479,7 @@ class _Scanner:
             yield from self._object()
         else:
             start, value = self._value()
-            yield self.location(start), InputProblem(
-                self.location(start), "expected an interaction, an array of them or {\"interactions\": [...]}"
-            )
+            yield self.location(start), InputProblem.of(self.location(start), ProblemMessage.of("not_a_document"))
         self._skip()
         if self.pos < len(self.text):
             raise self._fail("Extra data after the document")
@@ -494,7 +512,7 @@ class _Scanner:
             others = [key for key in shape if key != "interactions"]
             if others:
                 where = self.location(start)
-                yield where, InputProblem(where, _wrapper_keys(others))
+                yield where, InputProblem.of(where, _wrapper_keys(others))
             return
         yield self._record(start, whole)
 
@@ -645,12 +663,10 @@ def _member_at(text: str, pos: int, part: str | int) -> int | None:
             raise ValueError(f"expected ',' or '{closing}' at {pos}")
 
 
-def _wrapper_keys(others: Sequence[str]) -> str:
-    return (
-        f"a document {{\"interactions\": [...]}} may hold no other key, found {others[0]!r}"
-        + (f" and {len(others) - 1} more" if len(others) > 1 else "")
-        + "; its interactions were audited, the rest was not"
-    )
+def _wrapper_keys(others: Sequence[str]) -> ProblemMessage:
+    if len(others) == 1:
+        return ProblemMessage.of("wrapper_keys", key=repr(others[0]))
+    return ProblemMessage.of("wrapper_keys_more", key=repr(others[0]), more=str(len(others) - 1), total=str(len(others)))
 
 
 class _StreamScanner(_Scanner):
@@ -783,9 +799,9 @@ class _StreamScanner(_Scanner):
                 break
         if wrapper:
             if others:
-                yield where, InputProblem(where, _wrapper_keys(others))
+                yield where, InputProblem.of(where, _wrapper_keys(others))
         elif unreadable is not None:
-            yield where, InputProblem(where, f"invalid JSON: {unreadable.reason}")
+            yield where, InputProblem.of(where, _invalid_json(unreadable.reason))
         else:
             yield where, record
 
@@ -799,36 +815,98 @@ _TIME_FIELDS = frozenset({"at", "due", "started_at"})
 def schema_problem(record: Any) -> str | None:
     """The most relevant schema violation of a record, as `path: message`, or None."""
     found = _schema_error(record)
-    return found[1] if found is not None else None
+    return found[1].text("en") if found is not None else None
 
 
-def _schema_error(record: Any) -> tuple[tuple[str | int, ...], str] | None:
+def _schema_error(record: Any) -> tuple[tuple[str | int, ...], ProblemMessage] | None:
     """`schema_problem`, with the path of the value at fault."""
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(record))
     if error is None:
         return None
     path = tuple(error.absolute_path)
     message = _reword(error)
-    return (path, f"{_json_path(path)}: {message}" if path else message)
+    return (path, ProblemMessage.of("at_path", path=_json_path(path), what=message) if path else message)
 
 
-def _reword(error: jsonschema.ValidationError) -> str:
+def _reword(error: jsonschema.ValidationError) -> ProblemMessage:
     """Say what is wrong in the user's terms where jsonschema's wording is opaque."""
     last = error.absolute_path[-1] if error.absolute_path else None
     if error.validator == "pattern" and last in _TIME_FIELDS:
-        seconds = "" if last == "started_at" else " or a number of seconds since the start"
-        return (
-            f"{error.instance!r} is not an ISO 8601 datetime with an offset "
-            f"(e.g. 2026-03-02T18:00:00+08:00){seconds}"
-        )
+        return ProblemMessage.of("schema.datetime" if last == "started_at" else "schema.time", value=repr(error.instance))
     if error.validator in ("unevaluatedProperties", "additionalProperties") and isinstance(error.instance, dict):
         known = _known_keys(error.schema)
         unknown = sorted(k for k in error.instance if k not in known and not k.startswith("x-"))
         if unknown:
             hint = difflib.get_close_matches(unknown[0], sorted(known), n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            return f"unknown key {unknown[0]!r}{suggestion}; extension keys must start with x-"
-    return error.message
+            if hint:
+                return ProblemMessage.of("schema.unknown_key_hint", key=repr(unknown[0]), hint=repr(hint[0]))
+            return ProblemMessage.of("schema.unknown_key", key=repr(unknown[0]))
+    return schema_message(error)
+
+
+def schema_message(error: jsonschema.ValidationError) -> ProblemMessage:
+    """jsonschema's own message for an error, which stays its English, with the values the
+    template of its keyword names (`problems.CATALOGUE["schema.<keyword>"]`); verbatim when
+    the keyword has none or the values cannot be told (never an error of its own)."""
+    values = _KEYWORD_VALUES.get(str(error.validator))
+    found = values(error) if values is not None else None
+    if found is None:
+        return ProblemMessage.verbatim(error.message)
+    code, params = found
+    return ProblemMessage.of(code, message=error.message, **params)
+
+
+_Values = tuple[str, dict[str, Param]] | None
+
+
+def _required(error: jsonschema.ValidationError) -> _Values:
+    # jsonschema says one missing property per error: the one its message starts with.
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    for name in required:
+        if isinstance(error.instance, dict) and name not in error.instance and error.message.startswith(repr(name)):
+            return "schema.required", {"property": repr(name)}
+    return None
+
+
+def _type(error: jsonschema.ValidationError) -> _Values:
+    wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    types = tuple(
+        ProblemMessage(f"json_type.{t}") if f"json_type.{t}" in CATALOGUE else ProblemMessage.verbatim(str(t))
+        for t in wanted
+    )
+    return "schema.type", {"instance": repr(error.instance), "types": types}
+
+
+def _min_length(error: jsonschema.ValidationError) -> _Values:
+    code = "schema.minLength.empty" if error.validator_value == 1 else "schema.minLength"
+    return code, {"instance": repr(error.instance), "limit": str(error.validator_value)}
+
+
+# "Additional properties are not allowed ('a', 'b' were unexpected)", "'a' does not match any of
+# the regexes: ...", "Unevaluated properties are not allowed ('a' was unexpected)": the keys.
+_EXTRA_KEYS = re.compile(r"\((.+) (?:was|were) (?:unexpected|unevaluated and invalid)\)$|^(.+) (?:does|do) not match any of")
+
+
+def _extra_keys(error: jsonschema.ValidationError) -> _Values:
+    found = _EXTRA_KEYS.search(error.message)
+    if found is None:
+        return None
+    return f"schema.{error.validator}", {"keys": found.group(1) or found.group(2)}
+
+
+#: The values each keyword's template names, from the error (keyword -> (code, values) or None).
+_KEYWORD_VALUES: Mapping[str, Callable[[jsonschema.ValidationError], _Values]] = {
+    "required": _required,
+    "type": _type,
+    "enum": lambda e: ("schema.enum", {"instance": repr(e.instance), "enum": repr(e.validator_value)}),
+    "const": lambda e: ("schema.const", {"const": repr(e.validator_value)}),
+    "minimum": lambda e: ("schema.minimum", {"instance": repr(e.instance), "minimum": repr(e.validator_value)}),
+    "minLength": _min_length,
+    "pattern": lambda e: ("schema.pattern", {"instance": repr(e.instance), "pattern": repr(e.validator_value)}),
+    "additionalProperties": _extra_keys,
+    "unevaluatedProperties": _extra_keys,
+    "anyOf": lambda e: ("schema.anyOf", {"instance": repr(e.instance)}),
+}
 
 
 def _known_keys(schema: Any) -> set[str]:
@@ -861,19 +939,20 @@ def build_interaction(
     # The fast exact check vouches for valid records; jsonschema decides (and words) the rest.
     problem = None if schema_fast.is_valid(record) else _schema_error(record)
     if problem is not None:
-        return InputProblem(location, problem[1], interaction=ident, path=problem[0])
+        return InputProblem.of(location, problem[1], interaction=ident, path=problem[0])
     assert isinstance(record, dict) and ident is not None  # guaranteed by the schema
     try:
         return _build(record, location, ordinal, text_of)
     except _Invalid as err:
-        return InputProblem(location, str(err), interaction=ident, path=err.path)
+        return InputProblem.of(location, err.said, interaction=ident, path=err.path)
 
 
 class _Invalid(ValueError):
     """What is wrong with an interaction that passed the schema; `path`: the value at fault."""
 
-    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, said: ProblemMessage, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(said.text("en"))
+        self.said = said
         self.path = path
 
 
@@ -914,7 +993,7 @@ def _build(
     )
 
 
-_MIXED = "events mix datetimes and seconds since the start, but there is no started_at"
+_MIXED = ProblemMessage.of("time.mixed")
 # What `_events` saw of event times (`at` and `due` of any event): datetimes, numbers of seconds.
 _DATETIMES, _SECONDS = 1, 2
 
@@ -937,7 +1016,19 @@ def _datetime(value: str, path: tuple[str | int, ...]) -> float:
     try:
         return parse_datetime(value)
     except TimeFormatError as err:
-        raise _Invalid(f"{_json_path(path)}: {err}", path) from None
+        raise _Invalid(_time_problem(path, value, err), path) from None
+
+
+def _time_problem(path: tuple[str | int, ...], value: str, err: TimeFormatError) -> ProblemMessage:
+    """`events[2].at: '...' has no UTC offset (...)`: `parse_datetime`'s reason, as the message
+    whose English is the reason's own words (verbatim if it is neither of the two it gives)."""
+    reason = str(err)
+    candidates = (
+        ProblemMessage.of("time.not_iso", value=repr(value)),
+        ProblemMessage.of("time.no_offset", value=repr(value), text=value),
+    )
+    said = next((c for c in candidates if c.text("en") == reason), ProblemMessage.verbatim(reason))
+    return ProblemMessage.of("at_path", path=_json_path(path), what=said)
 
 
 def resolve_time(value: Any, start: float | None, path: tuple[str | int, ...]) -> float | None:
@@ -967,7 +1058,7 @@ def _events(
     events: list[Event] = []
     last: Event | None = None  # the latest event with a time
     last_at = float("-inf")
-    disorder: str | None = None  # the first event out of order: reported after any bad time
+    disorder: ProblemMessage | None = None  # the first event out of order: reported after any bad time
     disordered = 0
     times = 0
     for index, data in enumerate(raw_events):
@@ -996,9 +1087,8 @@ def _events(
         if at is not None:
             if at < last_at and last is not None and disorder is None:
                 disordered = index
-                disorder = (
-                    f"events[{index}] at {at_raw} is earlier than events[{last.index}] "
-                    f"at {last.at_raw}: events must be in time order"
+                disorder = ProblemMessage.of(
+                    "time.disorder", index=str(index), at=str(at_raw), earlier=str(last.index), earlier_at=str(last.at_raw)
                 )
             last, last_at = event, at
         events.append(event)
@@ -1011,4 +1101,4 @@ def _event_datetime(value: str, index: int, key: str) -> float:
     try:
         return parse_datetime(value)
     except TimeFormatError as err:
-        raise _Invalid(f"events[{index}].{key}: {err}", ("events", index, key)) from None
+        raise _Invalid(_time_problem(("events", index, key), value, err), ("events", index, key)) from None

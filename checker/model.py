@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .problems import ProblemMessage
+
 
 class Severity(enum.Enum):
     """How bad a violation is; ordered from most to least severe."""
@@ -293,7 +295,12 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class InputProblem:
-    """An input that could not be audited (fully): unreadable file, invalid interaction..."""
+    """An input that could not be audited (fully): unreadable file, invalid interaction...
+
+    `message` is in English, as it always was (JSON consumers and tests read it); `said` is the
+    same message as a catalogue code and values (see `svccheck.problems`), so that `text` and
+    `describe` can say it in the report's language. Made with `InputProblem.of`, which words
+    `message` from `said`; a problem made with a message alone is said in English only."""
 
     location: SourceLocation
     message: str
@@ -302,14 +309,42 @@ class InputProblem:
     #: Where in the interaction the problem is, as a JSON path (("events", 2, "at")), when it is
     #: one value; the message names it too. Lets a reader point at that value in a .json file.
     path: tuple[str | int, ...] = ()
+    #: How to say `message` in another language; not part of a problem's identity (`message` is).
+    said: ProblemMessage | None = field(default=None, compare=False)
 
-    def __str__(self) -> str:
+    @classmethod
+    def of(
+        cls,
+        location: SourceLocation,
+        said: ProblemMessage,
+        interaction: str | None = None,
+        rule: str | None = None,
+        path: tuple[str | int, ...] = (),
+    ) -> InputProblem:
+        return cls(location, said.text("en"), interaction, rule, path, said)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang`; English is `message` itself, byte for byte."""
+        if lang == "en" or self.said is None:
+            return self.message
+        return self.said.text(lang)
+
+    def describe(self, lang: str = "en") -> str:
+        """`file:line:col: interaction X: rule R: message` in `lang` (English: `str(self)`)."""
+        names = _PROBLEM_NAMES_ZH if lang == "zh" else _PROBLEM_NAMES
         where = str(self.location)
         if self.interaction:  # an empty id is the problem itself, said in the message
-            where += f": interaction {self.interaction}"
+            where += f": {names[0]} {self.interaction}"
         if self.rule is not None:
-            where += f": rule {self.rule}"
-        return f"{where}: {self.message}"
+            where += f": {names[1]} {self.rule}"
+        return f"{where}: {self.text(lang)}"
+
+    def __str__(self) -> str:
+        return self.describe("en")
+
+
+_PROBLEM_NAMES = ("interaction", "rule")
+_PROBLEM_NAMES_ZH = ("交互", "规则")
 
 
 @dataclass(frozen=True, slots=True)

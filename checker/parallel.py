@@ -34,7 +34,8 @@ from typing import Any
 
 from .audit import Auditor, Outcome, build_report
 from .interactions import (
-    Item, RawLine, SeenIds, ValueLocator, build_interaction, decode_record, expand_paths, input_records, is_jsonl, jsonl_lines, read_inputs,
+    Item, RawLine, SeenIds, ValueLocator, build_interaction, cannot_read, decode_record, duplicate_id, expand_paths, input_records,
+    is_jsonl, jsonl_lines, read_inputs,
 )
 from .errors import EngineError
 from .model import Dimension, Evidence, Finding, Gap, InputProblem, Report, Severity, SourceLocation, Status
@@ -268,7 +269,7 @@ def _blocks(path: Path, size: int) -> Iterator[tuple[Block | InputProblem]]:
             if rest:
                 yield (Block(name, line, rest),)
     except OSError as err:
-        yield (InputProblem(SourceLocation(name), f"cannot read: {err.strerror or err}"),)
+        yield (InputProblem.of(SourceLocation(name), cannot_read(err)),)
 
 
 def _in_order(pool: ProcessPoolExecutor, chunks: Iterator[list[Any]], window: int) -> Iterator[list[Any]]:
@@ -304,7 +305,7 @@ class _Sequencer:
         """The ordinal of the next interaction, or the error for a duplicate id."""
         first = self.seen.first(ident)
         if first is not None:
-            return InputProblem(location, f"duplicate id (first seen at {first})", interaction=ident)
+            return InputProblem.of(location, duplicate_id(first), interaction=ident)
         self.seen.add(ident, location)
         self.ordinal += 1
         return self.ordinal - 1

@@ -125,3 +125,13 @@ def test_cluster_failures_become_one_line_errors(inputs: list[Path]) -> None:
     assert str(caught.value) == (
         f"the Dask cluster failed auditing {inputs[1]}: RuntimeError: worker tcp://10.0.0.7:4000 was killed"
     )
+
+
+def test_dask_cluster_gives_the_chinese_report_of_a_local_run(cluster: object, inputs: list[Path]) -> None:
+    """Problems found on the workers come back able to say themselves in the run's language."""
+    rules = load_rules([], load_standards([]))
+    local = audit_paths(inputs, rules, lang="zh")
+    with distributed.Client(cluster) as client:
+        remote = audit_on_dask(client, inputs, rules, lang="zh")
+    assert _json(remote) == _json(local)
+    assert "id 重复（首次出现在 " in _json(local) and "JSON 无效：" in _json(local)

@@ -127,3 +127,12 @@ def test_the_summary_and_the_waiver_warning_count_in_words(builtin_rules: list[R
         "::notice::svccheck: 1 interaction audited, 1 finding (1 new, 0 baselined, 0 waived),"
         " 1 failing at or above major, 1 input error"
     )
+
+
+def test_input_errors_follow_the_report_language(builtin_rules: list[Rule]) -> None:
+    report = audit_paths([Path("examples/invalid/wrong-field.jsonl")], builtin_rules, lang="zh")
+    errors = [line for line in _lines(report) if "title=svccheck input error" in line]
+    assert errors == [
+        "::error file=examples/invalid/wrong-field.jsonl,line=2,title=svccheck input error::"
+        "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'"
+    ]

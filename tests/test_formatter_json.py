@@ -83,3 +83,15 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any]) -
     assert first.exit_code == 3
     assert first.stdout == second.stdout
     assert len(first.json()["errors"]) == 6
+
+
+def test_input_error_messages_follow_the_report_language(builtin_rules: list[Rule]) -> None:
+    """As findings' messages do: an English report keeps the English message, a Chinese one says it in Chinese."""
+    paths = [Path("examples/invalid/bad-json.json"), Path("examples/invalid/wrong-field.jsonl")]
+    english = _data(audit_paths(paths, builtin_rules, lang="en"))["errors"]
+    chinese = _data(audit_paths(paths, builtin_rules, lang="zh"))["errors"]
+    assert [e["message"] for e in english] == ["invalid JSON: Expecting value", "'channel' is a required property"]
+    assert [e["message"] for e in chinese] == ["JSON 无效：此处应为一个值", "缺少必填字段 'channel'"]
+    assert [{k: v for k, v in e.items() if k != "message"} for e in chinese] == [
+        {k: v for k, v in e.items() if k != "message"} for e in english
+    ]

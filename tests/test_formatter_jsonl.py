@@ -12,6 +12,7 @@ from svccheck.cli import main
 from svccheck.formatters import FORMATTERS
 from svccheck.formatters.json_format import error_dict, finding_dict, report_dict
 from svccheck.formatters.jsonl import JsonlWriter, render
+from svccheck.interactions import build_interaction
 from svccheck.model import (
     Dimension,
     Evidence,
@@ -93,3 +94,36 @@ def test_registered_and_every_line_is_json(tmp_path: object) -> None:
     assert lines[-1]["type"] == "summary"
     assert sum(line["type"] == "finding" for line in lines) == lines[-1]["findings"] > 0
     assert result.exit_code == 1
+
+
+def _required_channel() -> InputProblem:
+    problem = build_interaction({"id": "c-9"}, SourceLocation("calls.jsonl", 9), 0)
+    assert isinstance(problem, InputProblem) and problem == ERROR
+    return problem
+
+
+def test_error_lines_follow_the_writers_language() -> None:
+    said = {}
+    for lang in ("en", "zh"):
+        out = io.StringIO()
+        writer = JsonlWriter(out, Severity.MAJOR, lang=lang)
+        writer.error(_required_channel())
+        writer.close(SUMMARY)
+        said[lang] = json.loads(out.getvalue().splitlines()[0])
+    assert said["en"] == {"type": "error", "file": "calls.jsonl", "line": 9, "interaction": "c-9",
+                          "message": "'channel' is a required property"}
+    assert said["zh"] == {**said["en"], "message": "缺少必填字段 'channel'"}
+
+
+def test_a_rendered_report_writes_errors_in_its_language() -> None:
+    report = Report(findings=(), errors=(_required_channel(),), summary=SUMMARY, rules=(), fail_on=Severity.MAJOR, lang="zh")
+    out = io.StringIO()
+    render(report, out)
+    assert json.loads(out.getvalue().splitlines()[0])["message"] == "缺少必填字段 'channel'"
+
+
+def test_the_streamed_report_writes_errors_in_the_run_language() -> None:
+    """`--format jsonl` alone streams (cli.audit.stream_jsonl): the same lines as a rendered report."""
+    result = CliRunner().invoke(main, ["audit", "examples/invalid/wrong-field.jsonl", "--format", "jsonl", "--lang", "zh"])
+    errors = [json.loads(line) for line in result.stdout.splitlines() if '"type": "error"' in line]
+    assert [e["message"] for e in errors] == ["缺少必填字段 'channel'"]

@@ -164,3 +164,19 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any], t
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="svccheck" tests=')
+
+
+def test_input_errors_follow_the_report_language(builtin_rules: list[Rule], schema: xmlschema.XMLSchema, tmp_path: Path) -> None:
+    """Input errors, and a rule that could not measure an interaction, in the report's language."""
+    calls = tmp_path / "calls.json"
+    calls.write_text('[{"id": "c1", "channel": "phone", "metrics": {"rings": "five"}}]', encoding="utf-8")
+    report = audit_paths([Path("examples/invalid/wrong-field.jsonl"), calls], builtin_rules, lang="zh")
+    xml = _xml(report)
+    schema.validate(xml)
+    root = ET.fromstring(xml)
+    error = _suite(root, junit.INPUTS_SUITE).find("testcase/error")
+    assert error is not None and error.get("message") == "缺少必填字段 'channel'"
+    assert error.text == "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'\n"
+    measured = _case(root, "phone.answer-within-three-rings", "c1").find("error")
+    assert measured is not None and measured.get("message") == "指标 'rings' 的值 'five' 不是数字"
+    assert measured.text == f"{calls}:1:2: 交互 c1: 规则 phone.answer-within-three-rings: 指标 'rings' 的值 'five' 不是数字\n"

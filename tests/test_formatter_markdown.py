@@ -130,7 +130,7 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any]) -
 
 def test_chinese_summary_in_full(builtin_rules: list[Rule], tmp_path: Path) -> None:
     """Headline, counts, headings, column headers and named values (severity, gap, dimension,
-    status) are in Chinese; rule ids, titles in their language and the input problem as they are."""
+    status) are in Chinese; rule ids and titles in their language; the input problem in Chinese too."""
     calls = tmp_path / "calls.json"
     calls.write_text(
         '[{"id": "c-01", "channel": "phone", "site": "hotel-sh", "metrics": {"rings": 5}, "events": ['
@@ -182,7 +182,7 @@ def test_chinese_summary_in_full(builtin_rules: list[Rule], tmp_path: Path) -> N
         "",
         "### 输入错误（1）",
         "",
-        f"- {broken}:1: interaction x-1: 'channel' is a required property",
+        f"- {broken}:1: 交互 x-1: 缺少必填字段 'channel'",
     ]
 
 

@@ -189,3 +189,9 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any], t
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
     _validate(json.loads(outputs[0]), SCHEMAS[1])
+
+
+def test_input_error_notifications_follow_the_report_language(builtin_rules: list[Rule]) -> None:
+    report = audit_paths([Path("examples/invalid/wrong-field.jsonl")], builtin_rules, lang="zh")
+    [error] = _render(report)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert error["message"]["text"] == "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'"

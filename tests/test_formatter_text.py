@@ -153,7 +153,7 @@ def test_chinese_report_has_chinese_headings_summary_and_gate_line(builtin_rules
         "                                            “喂？”",
         "",
         "输入错误（1）：",
-        f"  {broken}:1: interaction x-1: 'channel' is a required property",
+        f"  {broken}:1: 交互 x-1: 缺少必填字段 'channel'",
         "",
         "共审核 2 条交互，1 条无问题 · 3 条问题（重要 1、次要 2） · 1 个输入错误",
         "失败门槛为重要级别：1 条问题达到或高于该级别",

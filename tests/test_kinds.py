@@ -20,6 +20,10 @@ rule alone must give::
       - name: a string metric
         interaction: {metrics: {rings: "5"}}
         expect: {error: "metric 'rings' is '5', not a number"}   # a MeasureError (exit 3)
+      - name: a boolean metric
+        interaction: {metrics: {rings: true}}
+        expect: {error: "metric 'rings' is True, not a number",  # optional: the problem in Chinese
+                 zh: "指标 'rings' 的值 True 不是数字"}
 
 The rule is compiled by the real loader (`rules.parse_rule`) as if it were written in the case
 file, so relative phrase files resolve beside it. Besides the expected findings, every case also
@@ -115,7 +119,7 @@ def test_case_file_is_well_formed(path: Path) -> None:
     for case in data["cases"]:
         assert set(case) == CASE_KEYS, case["name"]
         expect = case["expect"]
-        assert expect == "pass" or isinstance(expect, list) or set(expect) in ({"error"}, {"invalid"}), case["name"]
+        assert expect == "pass" or isinstance(expect, list) or set(expect) - {"zh"} in ({"error"}, {"invalid"}), case["name"]
         if isinstance(expect, list):
             assert expect, f"{case['name']}: an empty list of findings is written `pass`"
             for finding in expect:
@@ -141,12 +145,16 @@ def test_case(path: Path, rule_block: Mapping[str, Any], case: Mapping[str, Any]
     if isinstance(expect, Mapping) and "invalid" in expect:
         assert isinstance(item, InputProblem)
         assert item.message == expect["invalid"]
+        if "zh" in expect:
+            assert item.text("zh") == expect["zh"]
         return
     assert isinstance(item, Interaction), item
     outcome = Auditor([rule], "en").audit(item)
     if isinstance(expect, Mapping):
         assert outcome.findings == []
         assert [str(p) for p in outcome.problems] == [f"case.json:1: interaction case: rule test.case: {expect['error']}"]
+        if "zh" in expect:  # the problem is said in the report's language, whatever the auditor's
+            assert [p.describe("zh") for p in outcome.problems] == [f"case.json:1: 交互 case: 规则 test.case: {expect['zh']}"]
         return
     assert outcome.problems == []
     wanted = [] if expect == "pass" else list(expect)

@@ -50,6 +50,28 @@ def test_jobs_2_and_jobs_1_give_byte_identical_json_on_a_generated_file(mixed: P
     assert "invalid JSON" in one[1]
 
 
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_jobs_2_and_jobs_1_give_byte_identical_chinese_reports(mixed: Path, fmt: str) -> None:
+    """Problems found in workers come back able to say themselves in the run's language."""
+    def run(jobs: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["audit", str(mixed), "--jobs", jobs, "--lang", "zh", "--format", fmt])
+        return result.exit_code, result.stdout
+
+    one, two = run("1"), run("2")
+    assert two == one and one[0] == 3
+    assert "id 重复（首次出现在 " in one[1] and "JSON 无效：" in one[1]
+    assert "duplicate id" not in one[1]
+
+
+def test_problems_from_the_pool_keep_their_message_structure() -> None:
+    rules = load_rules([], load_standards([]))
+    local = audit_paths([EXAMPLES], rules, lang="zh")
+    pooled = parallel.audit_paths([EXAMPLES], rules, lang="zh", jobs=2, min_bytes=0)
+    assert [p.describe("zh") for p in pooled.errors] == [p.describe("zh") for p in local.errors]
+    assert all(p.said is not None for p in pooled.errors)
+    assert any("交互 dup-01: id 重复" in p.describe("zh") for p in pooled.errors)
+
+
 def test_jobs_2_on_examples_through_the_pool_is_byte_identical() -> None:
     rules = load_rules([], load_standards([]))
     paths = [EXAMPLES, EXAMPLES / "phone-calls.json"]  # the second repeats ids: duplicates across chunks

@@ -87,10 +87,10 @@ def run_summary(summary: Summary, failing: int, fail_on: Severity, lang: str, ne
 
 def stream_jsonl(outcomes: Iterable[Outcome | InputProblem], fail_on: Severity, output: Path | None,
                  lang: str, config: str | None = None) -> int:
-    """`--format jsonl` alone: findings are written as they come and never held. `lang` is only
-    for the stderr line (a JSONL report carries the findings' messages, already worded)."""
+    """`--format jsonl` alone: findings are written as they come and never held. `lang`: the
+    language of input errors and of the stderr line (findings' messages are already worded)."""
     with output_stream(output) as handle:
-        writer = JsonlWriter(handle, fail_on, config=config)
+        writer = JsonlWriter(handle, fail_on, config=config, lang=lang)
         summary = stream_report(outcomes, writer.finding, writer.error)
         writer.close(summary)
     if output is not None:

@@ -66,7 +66,7 @@ def lines(report: Report) -> list[str]:
         level = "error" if finding.severity.at_least(report.fail_on) else "warning"
         out.append(command(level, _message(finding), finding.location, finding.rule))
     for problem in report.errors:
-        out.append(command("error", str(problem), problem.location, "svccheck input error"))
+        out.append(command("error", problem.describe(report.lang), problem.location, "svccheck input error"))
     if report.waivers is not None:
         for use in report.waivers.expired:
             w = use.waiver

@@ -76,7 +76,8 @@ def baseline_dict(stats: BaselineStats) -> dict[str, Any]:
     }
 
 
-def error_dict(problem: InputProblem) -> dict[str, Any]:
+def error_dict(problem: InputProblem, lang: str = "en") -> dict[str, Any]:
+    """An input error; its `message` in `lang`, as findings' messages are in the report's language."""
     out: dict[str, Any] = {"file": problem.location.file, "line": problem.location.line}
     if problem.location.column is not None:  # of the value at fault, or where the interaction starts
         out["column"] = problem.location.column
@@ -84,7 +85,7 @@ def error_dict(problem: InputProblem) -> dict[str, Any]:
         out["interaction"] = problem.interaction
     if problem.rule is not None:
         out["rule"] = problem.rule
-    out["message"] = problem.message
+    out["message"] = problem.text(lang)
     return out
 
 
@@ -97,7 +98,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     summary["config"] = report.config
     out: dict[str, Any] = {
         "findings": [finding_dict(f) for f in report.findings],
-        "errors": [error_dict(e) for e in report.errors],
+        "errors": [error_dict(e, report.lang) for e in report.errors],
         "summary": summary,
     }
     if report.baseline is not None:

@@ -32,8 +32,10 @@ class JsonlWriter:
     """Writes findings as they come, counting what the summary line needs beyond `Summary`
     (failing findings, findings per status); errors are written, in order, before the summary."""
 
-    def __init__(self, out: TextIO, fail_on: Severity, max_findings: int | None = None, config: str | None = None) -> None:
+    def __init__(self, out: TextIO, fail_on: Severity, max_findings: int | None = None, config: str | None = None,
+                 lang: str = "en") -> None:
         self.out = out
+        self.lang = lang  # of the errors' messages (findings come already worded)
         self.fail_on = fail_on
         self.max_findings = max_findings
         self.config = config
@@ -53,7 +55,7 @@ class JsonlWriter:
 
     def close(self, summary: Summary) -> None:
         for problem in self.errors:
-            self.out.write(_line("error", error_dict(problem)))
+            self.out.write(_line("error", error_dict(problem, self.lang)))
         self.errors.clear()
         # The summary of --format json, field for field, with the counts this writer kept for
         # the findings it did not hold.
@@ -66,7 +68,7 @@ class JsonlWriter:
 
 
 def render(report: Report, out: TextIO) -> None:
-    writer = JsonlWriter(out, report.fail_on, report.max_findings, report.config)
+    writer = JsonlWriter(out, report.fail_on, report.max_findings, report.config, report.lang)
     for finding in report.findings:
         writer.finding(finding)
     for problem in report.errors:

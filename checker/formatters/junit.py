@@ -77,7 +77,8 @@ def _case(
     counts.tests += 1
     for problem in problems:
         counts.errors += 1
-        ET.SubElement(case, "error", type="input", message=_clean(problem.message)).text = _clean(str(problem)) + "\n"
+        message, text = problem.text(report.lang), problem.describe(report.lang)
+        ET.SubElement(case, "error", type="input", message=_clean(message)).text = _clean(text) + "\n"
     if not findings:
         return
     failing = [f for f in findings if f.status is Status.NEW and f.severity.at_least(report.fail_on)]

@@ -133,7 +133,7 @@ def _notes(report: Report, say: Labels) -> list[str]:
     out: list[str] = []
     if report.errors:
         out += [f"### {say('input_errors_heading', n=len(report.errors))}", ""]
-        out += [f"- {cell(str(p))}" for p in report.errors] + [""]
+        out += [f"- {cell(p.describe(report.lang))}" for p in report.errors] + [""]
     if report.waivers is not None:
         out += _waivers(report.waivers, say)
     if report.baseline is not None:

@@ -144,8 +144,8 @@ def _justification(waiver: Waiver) -> str:
     return f"{waiver.reason} (approved by {waiver.approved_by}, expires {waiver.expires}; {waiver.location})"
 
 
-def _input_notification(problem: InputProblem) -> dict[str, Any]:
-    out: dict[str, Any] = {"level": "error", "message": {"text": str(problem)}}
+def _input_notification(problem: InputProblem, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"level": "error", "message": {"text": problem.describe(lang)}}
     out["locations"] = [{"physicalLocation": _physical(problem.location)}]
     return out
 
@@ -174,7 +174,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     with_baseline = report.baseline is not None
     invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
     if report.errors:
-        invocation["toolExecutionNotifications"] = [_input_notification(p) for p in report.errors]
+        invocation["toolExecutionNotifications"] = [_input_notification(p, report.lang) for p in report.errors]
     waiver_notes = _waiver_notifications(report)
     if waiver_notes:
         invocation["toolConfigurationNotifications"] = waiver_notes

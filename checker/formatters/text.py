@@ -118,7 +118,7 @@ def _lines(report: Report) -> Iterator[str]:
     if report.errors:
         yield say("input_errors", n=len(report.errors))
         for problem in report.errors:
-            yield f"  {problem}"
+            yield f"  {problem.describe(report.lang)}"
         yield ""
     yield _summary(report, say)
     yield from _gate_lines(report, say)

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 from ..model import Dimension, Evidence, Interaction
+from ..problems import ProblemMessage
 
 Operator = Literal[">", ">=", "<", "<="]
 
@@ -77,8 +78,14 @@ class Measurement(NamedTuple):
 class MeasureError(ValueError):
     """An interaction's data cannot be measured by this check (e.g. a metric of the wrong type).
 
-    Reported as an input problem for that interaction and rule; the other rules still run.
+    Reported as an input problem for that interaction and rule; the other rules still run. Raised
+    with a `ProblemMessage` (`said`), so the problem is said in the report's language; a plain
+    string (a message from elsewhere, e.g. a scorecard's `ScoreError`) is said in English only.
     """
+
+    def __init__(self, said: ProblemMessage | str) -> None:
+        self.said = said if isinstance(said, ProblemMessage) else ProblemMessage.verbatim(said)
+        super().__init__(self.said.text("en"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..model import Interaction
+from ..problems import ProblemMessage
 from . import CompileContext, Condition, MeasureError, Measurement
 
 
@@ -42,7 +43,7 @@ class ChecklistCheck:
             if value is None:
                 continue
             if not isinstance(value, bool):
-                raise MeasureError(f"checklist item {item!r} is {value!r}, not true, false or null")
+                raise MeasureError(ProblemMessage.of("measure.checklist_not_bool", item=repr(item), value=repr(value)))
             out.append(Measurement(position, 1.0 if value else 0.0, fields={"item": item}))
         return out
 

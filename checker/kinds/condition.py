@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..model import Interaction
+from ..problems import ProblemMessage
 from . import CompileContext, Condition, MeasureError, Measurement
 
 _ORDER_OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -95,7 +96,9 @@ def _holds(clause: Mapping[str, Any], interaction: Interaction) -> bool:
     actual = interaction.metrics[name]
     if op in _ORDER_OPS:
         if not _is_number(actual):
-            raise MeasureError(f"metric {name!r} is {actual!r}; the condition compares it with {op} {expected!r}")
+            raise MeasureError(ProblemMessage.of(
+                "measure.metric_not_comparable", name=repr(name), value=repr(actual), op=str(op), expected=repr(expected)
+            ))
         return _ORDER_OPS[op](actual, expected)
     equal = _same_type(actual, expected) and actual == expected
     return equal if op == "==" else not equal

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 from ..interactions import resolve_time
 from ..model import Evidence, Interaction, Localised
+from ..problems import ProblemMessage
 from ..timeutil import format_duration, format_duration_zh
 from . import NEVER, CompileContext, Condition, MeasureError, Measurement
 
@@ -53,9 +54,9 @@ class PromiseCheck:
             if event.type != "fulfilled":
                 continue
             if event.at is None:
-                raise MeasureError(
-                    f"events[{event.index}] fulfils promise {event.data.get('promise')!r} but has no time"
-                )
+                raise MeasureError(ProblemMessage.of(
+                    "measure.fulfilled_without_time", index=str(event.index), promise=repr(event.data.get("promise"))
+                ))
             fulfilled.setdefault(str(event.data.get("promise")), event.at)
         start = interaction.start if interaction.timeline == "absolute" else None
         out = []

@@ -36,6 +36,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 from ..model import Interaction, Localised
+from ..problems import ProblemMessage
 from ..scorecard import Scorecard, ScorecardError, ScoreError, VisitScore, build_scorecard, score_visit
 from . import CompileContext, CompileError, Condition, MeasureError, Measurement
 
@@ -79,6 +80,22 @@ def _fields(result: VisitScore) -> dict[str, Any]:
     }
 
 
+def _score_problem(card: Scorecard, interaction: Interaction, reason: str) -> ProblemMessage | str:
+    """A `ScoreError`'s reason as the message of the checklist and threshold kinds whose English
+    it is, so that it is said in the report's language; else its English alone. (ScoreError
+    carries only its text: it is matched against what each item could have said.)"""
+    for _, item in card.items():
+        if item.source == "item":
+            value = interaction.checklist.get(item.name)
+            said = ProblemMessage.of("measure.checklist_not_bool", item=repr(item.name), value=repr(value))
+        else:
+            value = interaction.metrics.get(item.name)
+            said = ProblemMessage.of("measure.metric_not_number", name=repr(item.name), value=repr(value))
+        if said.text("en") == reason:
+            return said
+    return reason
+
+
 @dataclass(frozen=True)
 class ScorecardCheck:
     card: Scorecard
@@ -93,7 +110,7 @@ class ScorecardCheck:
         try:
             result = score_visit(self.card, interaction)
         except ScoreError as err:
-            raise MeasureError(str(err)) from None
+            raise MeasureError(_score_problem(self.card, interaction, str(err))) from None
         if result is None:
             return []
         # An auto-failed visit measures -1, below any pass mark (even 0): the engine still decides.

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..model import Interaction, Localised
+from ..problems import ProblemMessage
 from ..timeutil import format_duration, format_duration_zh
 from . import CompileContext, Condition, MeasureError, Measurement
 
@@ -97,7 +98,7 @@ class ThresholdCheck:
                     continue
                 value = interaction.metrics[name]
                 if not _is_number(value):
-                    raise MeasureError(f"metric {name!r} is {value!r}, not a number")
+                    raise MeasureError(ProblemMessage.of("measure.metric_not_number", name=repr(name), value=repr(value)))
                 return float(value), f"metric {name}"
             if "count" in source:
                 events = interaction.events
@@ -112,7 +113,9 @@ class ThresholdCheck:
                         continue
                     amount = event.data.get(source["field"], 0)
                     if not _is_number(amount):
-                        raise MeasureError(f"events[{event.index}].{source['field']} is {amount!r}, not a number")
+                        raise MeasureError(ProblemMessage.of(
+                            "measure.field_not_number", index=str(event.index), field=str(source["field"]), value=repr(amount)
+                        ))
                     total += amount
                 return total, f"total {source['sum']} {source['field']}"
         return None
