@@ -58,6 +58,7 @@ from .model import (
     Evidence,
     Finding,
     Gap,
+    InputProblem,
     Interaction,
     Localised,
     Severity,
@@ -521,8 +522,9 @@ def strangers(findings: Iterable[Finding], interactions: Iterable[Interaction]) 
     return list(dict.fromkeys(f.interaction for f in findings if f.interaction not in known))
 
 
-def load_results(path: Path) -> tuple[list[Finding], list[str]]:
-    """The findings and input errors of an audit JSON report."""
+def load_results(path: Path) -> tuple[list[Finding], list[InputProblem]]:
+    """The findings and input errors of an audit JSON report (the errors' messages as written,
+    in the language the audit reported in)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
         findings = [_finding(path, index, raw) for index, raw in enumerate(data["findings"])]
@@ -551,10 +553,6 @@ def _finding(path: Path, index: int, raw: Mapping[str, Any]) -> Finding:
     )
 
 
-def _error(raw: Mapping[str, Any]) -> str:
-    where = str(SourceLocation(raw.get("file", "?"), raw.get("line")))
-    if raw.get("interaction"):
-        where += f": interaction {raw['interaction']}"
-    if raw.get("rule"):
-        where += f": rule {raw['rule']}"
-    return f"{where}: {raw['message']}"
+def _error(raw: Mapping[str, Any]) -> InputProblem:
+    location = SourceLocation(raw.get("file", "?"), raw.get("line"), raw.get("column"))
+    return InputProblem(location, raw["message"], raw.get("interaction") or None, raw.get("rule") or None)

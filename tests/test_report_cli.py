@@ -156,3 +156,35 @@ def test_a_report_written_to_a_file_ends_with_one_line_on_stderr(run_cli: Run, h
 def test_a_report_on_standard_output_adds_nothing_to_stderr(run_cli: Run, here: Path) -> None:
     result = run_cli("report", _slow(here / "v.jsonl", "a"), "--lang", "en")
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_input_errors_are_listed_once_in_the_report_language(run_cli: Run, here: Path) -> None:
+    source = _jsonl(
+        here / "v.jsonl",
+        {"id": "a", **SLOW_VISIT},
+        {"id": "broken"},
+        {"id": "c", "channel": "visit", "site": "s1", "metrics": {"checkout_seconds": "slow"}},
+    )
+    unmeasured = "interaction c: rule promise.checkout-three-minutes: metric 'checkout_seconds' is 'slow', not a number"
+    en = run_cli("report", source, "--lang", "en")
+    assert en.exit_code == 3
+    assert [line for line in en.stdout.splitlines() if line.startswith(f"- {source}")] == [
+        f"- {source}:2: interaction broken: 'channel' is a required property",
+        f"- {source}:3: {unmeasured}",
+    ]
+    zh = run_cli("report", source, "--lang", "zh")
+    assert [line for line in zh.stdout.splitlines() if line.startswith(f"- {source}")] == [
+        f"- {source}:2: 交互 broken: 缺少必填字段 'channel'",
+        f"- {source}:3: 交互 c: 规则 promise.checkout-three-minutes: 指标 'checkout_seconds' 的值 'slow' 不是数字",
+    ]
+    # From an English audit report: the inputs are read again, so their problems are said in
+    # --lang, and not listed a second time from the report; what only auditing found (a rule
+    # that could not measure) is taken from the report, as it was worded there.
+    results = here / "results.json"
+    assert run_cli("audit", source, "--format", "json", "--output", results, "--lang", "en").exit_code == 3
+    again = run_cli("report", results, source, "--lang", "zh")
+    assert again.exit_code == 3, again.stderr
+    assert [line for line in again.stdout.splitlines() if line.startswith(f"- {source}")] == [
+        f"- {source}:2: 交互 broken: 缺少必填字段 'channel'",
+        f"- {source}:3: 交互 c: 规则 promise.checkout-three-minutes: metric 'checkout_seconds' is 'slow', not a number",
+    ]

@@ -94,14 +94,17 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
     language = lang or default_lang()
     if results is not None:
         # The findings keep the language they were audited in; the report's own text follows --lang.
-        findings, errors = load_results(results)
+        findings, recorded = load_results(results)
         problems = [p for p in items if isinstance(p, InputProblem)]
         check_results_match(results, findings, interactions, problems)
-        errors += [str(p) for p in problems]
+        # The inputs were read again here, so their problems are said now, in --lang; the audit
+        # recorded them too, and they would be listed twice. What only auditing finds (a rule
+        # that could not measure an interaction) comes from the results, as worded there.
+        errors = [p.describe(language) for p in problems + [r for r in recorded if r.rule is not None]]
     else:
         auditor = Auditor(rules, language)
         audited = build_report(auditor.outcomes(track(items, len(items), "auditing")), rules, Severity.MAJOR, language)
-        findings, errors = list(audited.findings), [str(p) for p in audited.errors]
+        findings, errors = list(audited.findings), [p.describe(language) for p in audited.errors]
     summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in inputs], language)
     render = RENDERERS[format_]
     file = to_file(output)
