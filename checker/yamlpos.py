@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.parser import Parser
 from ruamel.yaml.scanner import Scanner
 
+from . import yamlcache
 from .model import SourceLocation
 
 # Deeper nesting is refused while parsing: ruamel builds values recursively and would die of a
@@ -94,9 +95,15 @@ def load_yaml(path: Path) -> YamlDoc:
 
     The document is composed (parsed into nodes that know their line) and checked before it is
     turned into values, so that an alias bomb is refused before anything expands it and a value
-    that cannot be built is reported at its node.
+    that cannot be built is reported at its node. A document parsed before is read back from
+    the cache (`svccheck.yamlcache`); problems are always found anew.
     """
     text = _read(path)
+    return YamlDoc(path, yamlcache.cached(text, lambda text: _parse(path, text)))
+
+
+def _parse(path: Path, text: str) -> Any:
+    """The document's value (None for an empty one); YamlLoadError for anything wrong."""
     yaml = YAML(typ="rt")
     # The round-trip scanner and parser keep comments, which nothing here reads: the plain ones
     # give the same nodes, positions and values (checked on every YAML file in the repository)
@@ -107,9 +114,9 @@ def load_yaml(path: Path) -> YamlDoc:
     try:
         node = yaml.compose(text)
         if node is None:
-            return YamlDoc(path, None)
+            return None
         _check_tree(node)
-        return YamlDoc(path, yaml.constructor.construct_document(node))
+        return yaml.constructor.construct_document(node)
     except _Refused as err:
         raise YamlLoadError(_at(path, err.mark, err.message)) from None
     except MaxDepthExceededError as err:

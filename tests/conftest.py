@@ -5,8 +5,12 @@ Everything here is read-only: no fixture writes into the repository.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +22,13 @@ from click.testing import CliRunner, Result
 
 from svccheck.rules import Rule, load_rules
 from svccheck.standards import load_standards
+
+# YAML is parsed through the cache of parsed documents (svccheck.yamlcache) in a folder of the
+# suite's own, never the user's ~/.cache: commands run in subprocesses inherit it, and every
+# test that loads the same rule file again gets it from the cache, as a second command would.
+_YAML_CACHE = tempfile.mkdtemp(prefix="svccheck-tests-cache-")
+os.environ["SVCCHECK_CACHE_DIR"] = _YAML_CACHE
+atexit.register(shutil.rmtree, _YAML_CACHE, True)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

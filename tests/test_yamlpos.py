@@ -17,6 +17,12 @@ from svccheck import yamlpos
 from svccheck.yamlpos import ALIAS_BUDGET, MAX_DEPTH, YamlLoadError, load_yaml
 
 
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every document here is parsed: some tests break the parser on purpose."""
+    monkeypatch.setenv("SVCCHECK_CACHE_DIR", "")
+
+
 def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "f.yaml"
     path.write_text(text, encoding="utf-8")
