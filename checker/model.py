@@ -454,9 +454,11 @@ class Report:
     def failing(self) -> tuple[Finding, ...]:
         """New findings at or above `fail_on`: the ones the gate counts (baselined and waived
         findings never fail a run)."""
-        return tuple(
-            f for f in self.findings if f.status is Status.NEW and f.severity.at_least(self.fail_on)
-        )
+        # Membership in a tuple of members is an identity test: `at_least` per finding (a
+        # property and a dict lookup through Enum's Python-level __hash__) cost 0.03 s a call
+        # on 68,000 findings, and a run asks three times (report, gate, summary line).
+        gating = tuple(s for s in Severity if s.at_least(self.fail_on))
+        return tuple(f for f in self.findings if f.status is Status.NEW and f.severity in gating)
 
     def gate_failed(self) -> bool:
         """More failing findings than `max_findings` allows (any, when it is not set)."""

@@ -64,3 +64,31 @@ def test_the_cache_is_off_when_applies_to_reads_more_than_it_knows(rules: list[o
     assert {f.name for f in dataclasses.fields(audit_module.AppliesTo)} == {
         "channels", "tags", "not_tags", "sources", "sites"
     }
+
+
+def test_outcomes_hold_their_own_findings_in_order_and_build_report_keeps_it(
+    builtin_rules: list[object], generate: object, tmp_path: Path
+) -> None:
+    # build_report sorts the findings only when outcomes come out of input order: an outcome's
+    # findings carry its ordinal and are in sort_key order, however the outcomes were made.
+    from svccheck import parallel
+    from svccheck.audit import Outcome, build_report
+    from svccheck.model import Finding, Severity
+
+    source = tmp_path / "g.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        generate.write(generate.interactions(3000, 11, 0.02), out, "jsonl")  # type: ignore[attr-defined]
+    ways = {
+        "one process": list(parallel.outcomes([source], builtin_rules, "en", 1)),  # type: ignore[arg-type]
+        "workers": list(parallel.outcomes([source], builtin_rules, "en", 2, min_bytes=0)),  # type: ignore[arg-type]
+    }
+    for way, found in ways.items():
+        outcomes = [o for o in found if isinstance(o, Outcome)]
+        assert sum(len(o.findings) > 1 for o in outcomes) > 100, way  # many outcomes to order
+        for outcome in outcomes:
+            assert all(f.ordinal == outcome.ordinal for f in outcome.findings), way
+            assert outcome.findings == sorted(outcome.findings, key=Finding.sort_key), way
+    in_order = build_report(ways["workers"], builtin_rules, Severity.MAJOR, "en")  # type: ignore[arg-type]
+    assert list(in_order.findings) == sorted(in_order.findings, key=Finding.sort_key)
+    backwards = build_report(reversed(ways["one process"]), builtin_rules, Severity.MAJOR, "en")  # type: ignore[arg-type]
+    assert backwards.findings == in_order.findings
