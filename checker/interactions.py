@@ -20,9 +20,8 @@ from contextlib import closing
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO
-
-import jsonschema
+from functools import cache
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import schema_fast
 from .model import Event, InputProblem, Interaction, SourceLocation, Survey
@@ -31,6 +30,9 @@ from .text import normalise
 from .timeutil import TimeFormatError, parse_datetime
 
 import orjson  # parses JSON Lines about 3x faster than the standard library
+
+if TYPE_CHECKING:
+    import jsonschema
 
 _DecodeError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, UnicodeDecodeError)
 
@@ -47,7 +49,13 @@ def _load_schema() -> dict[str, Any]:
     return schema
 
 
-_VALIDATOR = jsonschema.Draft202012Validator(_load_schema())
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    """The interaction schema's validator, made at the first invalid record: valid ones are
+    vouched for by `schema_fast`, so a clean run never imports jsonschema for its input."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_load_schema())
 
 
 def is_jsonl(path: Path) -> bool:
@@ -820,7 +828,9 @@ def schema_problem(record: Any) -> str | None:
 
 def _schema_error(record: Any) -> tuple[tuple[str | int, ...], ProblemMessage] | None:
     """`schema_problem`, with the path of the value at fault."""
-    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(record))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(record))
     if error is None:
         return None
     path = tuple(error.absolute_path)
