@@ -53,12 +53,13 @@ from .kinds import KINDS, CompileContext
 from .kinds._phrases import resolve_phrase_file
 from .model import Severity, SourceLocation
 from .paths import builtin_rules_dir
+from .problems import ProblemMessage
 from .rules import (
     Example,
     Rule,
     RuleProblem,
-    did_you_mean,
     exclusive_params,
+    hinted,
     in_file_order,
     scan_rules,
 )
@@ -90,9 +91,9 @@ class Override:
     def origin(self) -> SourceLocation:
         return self.doc.locate(self.keys, at_key=True)
 
-    def _problem(self, keys: Sequence[str | int], message: str, at_key: bool = False) -> Problem:
+    def _problem(self, keys: Sequence[str | int], said: ProblemMessage, at_key: bool = False) -> Problem:
         path = [*self.keys, *keys]
-        return Problem(self.doc.locate(path, at_key), dotted(path), message)
+        return Problem.of(self.doc.locate(path, at_key), dotted(path), said)
 
     def apply(self, data: Mapping[str, Any], rule_file: Path) -> tuple[Any, list[Problem]]:
         """The rule data with the changes made, and the override's own problems. The changes
@@ -111,7 +112,8 @@ class Override:
         for group in exclusive_params(KINDS[params["kind"]].schema) if params["kind"] in KINDS else []:
             given = [name for name in group if name in self.changes]
             if len(given) > 1:
-                problems.append(self._problem([given[-1]], f"contradictory limits: give only one of {', '.join(given)}", True))
+                said = ProblemMessage.of("rule.contradictory_limits", given=", ".join(given))
+                problems.append(self._problem([given[-1]], said, True))
                 ignored.update(given[1:])  # the rest of the rule is checked as if only the first were given
             if given:
                 params = {k: v for k, v in params.items() if k not in group}
@@ -132,7 +134,7 @@ class Override:
         kind = params["kind"]
         if kind not in KINDS or "phrases" not in KINDS[kind].schema.get("properties", {}):
             key = next(k for k in PHRASE_KEYS if k in self.changes)
-            return [self._problem([key], f"a {kind} check has no phrase list", at_key=True)]
+            return [self._problem([key], ProblemMessage.of("config.no_phrase_list", kind=str(kind)), at_key=True)]
         problems = []
         added = []
         for index, phrase in enumerate(self.changes.get("phrases-add", ())):
@@ -141,7 +143,7 @@ class Override:
                 added.append(phrase)
             except PhraseError as err:
                 # Reported here, at the override, and kept out of the rule, which would report it again.
-                problems.append(self._problem(["phrases-add", index], str(err)))
+                problems.append(self._problem(["phrases-add", index], err.said))
         removed = self.changes.get("phrases-remove", ())
         if removed:
             phrases = _expanded(params, rule_file)
@@ -171,7 +173,7 @@ class Override:
         return None
 
 
-def _not_listed(phrase: str, entries: Sequence[str]) -> str:
+def _not_listed(phrase: str, entries: Sequence[str]) -> ProblemMessage:
     """Why a phrase cannot be removed, naming the entries that match it (entries are patterns:
     没办法 is matched by the entry 没[有]办法, which must be removed as written)."""
     text = normalise(phrase)
@@ -182,8 +184,8 @@ def _not_listed(phrase: str, entries: Sequence[str]) -> str:
             matching.append(entry)
     if matching:
         listed = ", ".join(repr(e) for e in matching)
-        return f"{phrase!r} is not an entry of the rule's phrase list; it is matched by {listed} (remove that entry as written)"
-    return f"{phrase!r} is not in the rule's phrase list"
+        return ProblemMessage.of("config.phrase_matched_by", phrase=repr(phrase), entries=listed)
+    return ProblemMessage.of("config.phrase_not_listed", phrase=repr(phrase))
 
 
 def _expanded(params: Mapping[str, Any], rule_file: Path) -> list[str] | None:
@@ -281,7 +283,8 @@ def _rule_dirs(doc: YamlDoc, base: Path, names: Any, problems: list[Problem]) ->
             continue  # the schema says what is wrong with it
         directory = base / name
         if not directory.exists():
-            problems.append(Problem(doc.locate(["rules", index]), f"rules[{index}]", f"no such directory: {directory}"))
+            said = ProblemMessage.of("config.no_directory", directory=str(directory))
+            problems.append(Problem.of(doc.locate(["rules", index]), f"rules[{index}]", said))
         directories.append(directory)
     return tuple(directories)
 
@@ -297,8 +300,8 @@ def _override(doc: YamlDoc, rule: str, changes: Any, problems: list[Problem]) ->
     for key, value in changes.items():
         if key in FIXED_KEYS:
             where = [*keys, key]
-            message = f"{key!r} cannot be overridden (write a new rule instead)"
-            problems.append(Problem(doc.locate(where, at_key=True), dotted(where), message))
+            said = ProblemMessage.of("config.fixed_key", key=repr(key))
+            problems.append(Problem.of(doc.locate(where, at_key=True), dotted(where), said))
             continue
         found = schema_problems(doc, {"overrides": {rule: {key: value}}}, SCHEMA)
         problems += found
@@ -325,8 +328,8 @@ class RuleSet:
 
     def require_valid(self) -> RuleSet:
         if self.problems:
-            where = "rule files or configuration" if self.config.problems else "rule files"
-            raise RuleError(f"{len(self.problems)} problem(s) in {where}", tuple(str(p) for p in self.problems))
+            code = "config.problems" if self.config.problems else "rule.problems"
+            raise RuleError(ProblemMessage.of(code, count=str(len(self.problems))), self.problems)
         return self
 
 
@@ -334,7 +337,8 @@ _LOCATED = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P
 
 
 def _parsed(text: str) -> Problem:
-    """A `file:line:col: key: message` line (from the standards loader) back into a Problem."""
+    """A `file:line:col: key: message` line back into a Problem (the standards loader's problems
+    are Problems: this is for an error that has only its text)."""
     match = _LOCATED.match(text)
     if match is None:
         return Problem(SourceLocation("(standards)"), "standards", text)
@@ -356,7 +360,7 @@ def resolve_rules(
     try:
         standards: Mapping[str, Standard] = load_standards([d if d.is_dir() else d.parent for d in directories if d.exists()])
     except RuleError as err:
-        problems += [RuleProblem(_parsed(text)) for text in err.problems]
+        problems += [RuleProblem(p if isinstance(p, Problem) else _parsed(str(p))) for p in err.located]
         standards = {}
     # A missing configured directory is reported at its line in svccheck.yaml; a missing path
     # given on the command line by the rule loader ("not a directory").
@@ -388,8 +392,8 @@ def _distinct(paths: Sequence[Path]) -> list[Path]:
 
 
 def _no_rule(override: Override, known: set[str]) -> RuleProblem:
-    message = f"no rule {override.rule!r} to override{did_you_mean(override.rule, known)}"
-    return RuleProblem(Problem(override.origin, "overrides", message), override.rule)
+    said = hinted(ProblemMessage.of("rule.no_rule_to_override", rule=repr(override.rule)), override.rule, known)
+    return RuleProblem(Problem.of(override.origin, "overrides", said), override.rule)
 
 
 def _override_id(config: Config, problem: Problem) -> str | None:
@@ -412,17 +416,17 @@ def _select(config: Config, loaded: Sequence[Rule], problems: list[RuleProblem])
     broken = sorted({p.rule for p in problems if p.rule and p.problem.key != "overrides"})
     builtin_ids = [r.id for r in loaded if _is_builtin(r)] + broken
     all_ids = [r.id for r in loaded] + broken
-    for key, patterns, pool, what in (
-        ("extends", config.extends, builtin_ids, "built-in rule"),
-        ("disable", config.disable, all_ids, "rule"),
+    for key, patterns, pool, code in (
+        ("extends", config.extends, builtin_ids, "config.matches_no_builtin_rule"),
+        ("disable", config.disable, all_ids, "config.matches_no_rule"),
     ):
         if config.doc is None or not pool:
             continue
         for index, pattern in enumerate(patterns):
             if not any(fnmatch.fnmatchcase(ident, pattern) for ident in pool):
                 where = config.doc.locate([key, index])
-                hint = did_you_mean(pattern, pool)
-                problems.append(RuleProblem(Problem(where, f"{key}[{index}]", f"{pattern!r} matches no {what}{hint}")))
+                said = hinted(ProblemMessage.of(code, pattern=repr(pattern)), pattern, pool)
+                problems.append(RuleProblem(Problem.of(where, f"{key}[{index}]", said)))
     enabled = []
     for rule in loaded:
         if _is_builtin(rule) and not any(fnmatch.fnmatchcase(rule.id, p) for p in config.extends):

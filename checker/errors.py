@@ -8,6 +8,10 @@ with the class's code. Any other exception is a bug in svccheck.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from typing import Protocol
+
+from .problems import ProblemMessage
 
 
 class ExitCode(enum.IntEnum):
@@ -19,14 +23,33 @@ class ExitCode(enum.IntEnum):
     INPUT = 3  # an input could not be read or an interaction was invalid
 
 
+class Described(Protocol):
+    """A located problem that can be said in a language (`svccheck.yamlpos.Problem`, ...)."""
+
+    def describe(self, lang: str = "en") -> str: ...
+
+
 class SvccheckError(Exception):
-    """An error the user can fix. `str(err)` is one line; `problems` may list several."""
+    """An error the user can fix. `str(err)` is one line; `problems` may list several.
+
+    Both are English; an error made with a `ProblemMessage` and problems that can `describe`
+    themselves can also be said in another language (`lines`), as the CLI does for a command's
+    --lang. Plain strings are said as they are in every language."""
 
     exit_code: ExitCode = ExitCode.USAGE
 
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.problems = problems
+    def __init__(self, message: str | ProblemMessage, problems: Sequence[str | Described] = ()) -> None:
+        self.said = message if isinstance(message, ProblemMessage) else ProblemMessage.verbatim(message)
+        super().__init__(self.said.text("en"))
+        self.located = tuple(problems)
+        self.problems = tuple(p if isinstance(p, str) else p.describe("en") for p in self.located)
+
+    def lines(self, lang: str = "en") -> tuple[list[str], str]:
+        """The problems, one a line, and the error's own line, in `lang` (English: `problems`
+        and `str(self)`, byte for byte)."""
+        if lang == "en":
+            return list(self.problems), str(self)
+        return [p if isinstance(p, str) else p.describe(lang) for p in self.located], self.said.text(lang)
 
 
 class RuleError(SvccheckError):

@@ -21,39 +21,56 @@ beside them, and that file valid JSON holding valid interactions (``KEY`` is ``i
 ``interaction ID`` once the interaction's id is known).
 
 ``--format json`` prints a list of ``{file, line, column, rule, key, message}`` for editors.
+
+``--lang zh`` says the problems (and the summary line) in Chinese: file names, lines and
+columns, rule ids, keys and the values quoted stay as they are, and so does the JSON's shape
+(its ``key`` too: only ``message`` is said in the language).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from .config import Config, resolve_rules
 from .interactions import build_interaction
 from .model import InputProblem, SourceLocation
-from .rules import Example, Rule, did_you_mean
+from .problems import ProblemMessage, joined
+from .rules import Example, Rule, hinted
 from .ruletest import expected_files, load_cases
-from .yamlpos import YamlLoadError, load_yaml
+from .yamlpos import Problem, YamlLoadError, load_yaml
 
 
 @dataclass(frozen=True, slots=True)
 class LintProblem:
+    """One problem as lint reports it. `key` and `message` are English; `said` and `key_said`
+    say them in another language (as `svccheck.yamlpos.Problem`'s; not part of the identity)."""
+
     file: str
     line: int | None
     column: int | None
     rule: str | None
     key: str
     message: str
+    said: ProblemMessage | None = field(default=None, compare=False)
+    key_said: ProblemMessage | None = field(default=None, compare=False)
 
-    def __str__(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        return self.message if lang == "en" or self.said is None else self.said.text(lang)
+
+    def describe(self, lang: str = "en") -> str:
+        """`FILE:LINE:COL: RULE: KEY: MESSAGE` in `lang` (English: `str(self)`)."""
         where = str(SourceLocation(self.file, self.line, self.column))
         rule = f" {self.rule}:" if self.rule else ""
-        return f"{where}:{rule} {self.key}: {self.message}"
+        key = self.key if lang == "en" or self.key_said is None else self.key_said.text(lang)
+        return f"{where}:{rule} {key}: {self.text(lang)}"
+
+    def __str__(self) -> str:
+        return self.describe("en")
 
     def sort_key(self) -> tuple[str, int, int]:
         return (self.file, self.line or 0, self.column or 0)
@@ -71,50 +88,53 @@ class LintResult:
 
 def lint(config: Config, paths: Sequence[Path] = ()) -> LintResult:
     rule_set = resolve_rules(config, paths)
-    found = [_pinpointed(p.problem.location, p.rule, p.problem.key, p.problem.message) for p in rule_set.problems]
+    found = [_pinpointed(p.problem, p.rule) for p in rule_set.problems]
     found += [problem for rule, example in rule_set.examples for problem in _example_problems(rule, example)]
     for rule in rule_set.loaded:
         found += _clause_problems(rule)
     _, case_problems = load_cases(expected_files(paths or config.rule_dirs), [r.id for r in rule_set.rules])
-    found += [_pinpointed(p.location, None, p.key, p.message) for p in case_problems]
+    found += [_pinpointed(p, None) for p in case_problems]
     unique = sorted(dict.fromkeys(found), key=LintProblem.sort_key)
     return LintResult(tuple(unique), len(rule_set.loaded))
 
 
-def _from_rule_problem(location: SourceLocation, rule: str | None, key: str, message: str) -> LintProblem:
-    return LintProblem(location.file, location.line, location.column, rule, key, message)
+def _from_rule_problem(problem: Problem, rule: str | None) -> LintProblem:
+    where = problem.location
+    return LintProblem(
+        where.file, where.line, where.column, rule, problem.key, problem.message, problem.said, problem.key_said
+    )
 
 
-_UNKNOWN_KEY = re.compile(r"^unknown key \(expected one of: (?P<known>[^)]*)\)$")
-
-
-def _pinpointed(location: SourceLocation, rule: str | None, key: str, message: str) -> LintProblem:
+def _pinpointed(problem: Problem, rule: str | None) -> LintProblem:
     """The problem made more precise for the person fixing it: an unknown key gets the closest
     known one suggested (`aplies-to` -> `applies-to`), and a problem about one phrase of a list
     (`check.phrases: phrase "x": ...`) moves from the list to that phrase's line and column."""
-    unknown = _UNKNOWN_KEY.match(message)
-    if unknown is not None:
-        message += did_you_mean(key.rsplit(".", 1)[-1], unknown["known"].split(", "))
+    said, key = problem.said, problem.key
+    if said is not None and said.code == "yaml.unknown_key":
+        known = str(dict(said.params)["known"]).split(", ")
+        problem = Problem.of(problem.location, key, hinted(said, key.rsplit(".", 1)[-1], known))
+    message = problem.message
     if key.endswith("phrases") and message.startswith('phrase "'):
         try:
-            doc = load_yaml(Path(location.file))
+            doc = load_yaml(Path(problem.location.file))
         except YamlLoadError:
-            return _from_rule_problem(location, rule, key, message)
+            return _from_rule_problem(problem, rule)
         keys: list[str | int] = [part for part in key.split(".")]
         node: Any = doc.root
         for part in keys:
             node = node.get(part) if isinstance(node, Mapping) else None
         for index, item in enumerate(node if isinstance(node, list) else ()):
             if isinstance(item, str) and message.startswith(f'phrase "{item}"'):
-                return _from_rule_problem(doc.locate([*keys, index]), rule, f"{key}[{index}]", message)
-    return _from_rule_problem(location, rule, key, message)
+                moved = Problem(doc.locate([*keys, index]), f"{key}[{index}]", message, problem.said, problem.key_said)
+                return _from_rule_problem(moved, rule)
+    return _from_rule_problem(problem, rule)
 
 
 def _example_problems(rule: str | None, example: Example) -> Iterator[LintProblem]:
     item = build_interaction(example.record, example.location, 0)
     if isinstance(item, InputProblem):
-        message = f"not a valid interaction: {item.message}"
-        yield _from_rule_problem(example.location, rule, f"examples.{example.name}", message)
+        said = ProblemMessage.of("rule.example_invalid", message=item.said or ProblemMessage.verbatim(item.message))
+        yield _from_rule_problem(Problem.of(example.location, f"examples.{example.name}", said), rule)
 
 
 # --- condition clauses that can never hold together ---------------------------------------------
@@ -131,14 +151,16 @@ def _clause_problems(rule: Rule) -> Iterator[LintProblem]:
         where = load_yaml(Path(rule.location.file)).locate(["check", "all"])
     except YamlLoadError:
         where = rule.location
-    yield _from_rule_problem(where, rule.id, "check.all", f"contradictory limits: {reason}; the rule can never fire")
+    problem = Problem.of(where, "check.all", ProblemMessage.of("rule.never_fires", reason=reason))
+    yield _from_rule_problem(problem, rule.id)
 
 
-def _contradiction(clauses: Sequence[Mapping[str, Any]]) -> str | None:
+def _contradiction(clauses: Sequence[Mapping[str, Any]]) -> ProblemMessage | None:
+    """The clauses that cannot hold together, joined by "and" in the problem's language."""
     tags = {c["tag"] for c in clauses if "tag" in c}
     for clause in clauses:
         if clause.get("not-tag") in tags:
-            return f"tag {clause['not-tag']} and not-tag {clause['not-tag']}"
+            return joined("and", [f"tag {clause['not-tag']}", f"not-tag {clause['not-tag']}"])
     bounds: dict[str, list[Mapping[str, Any]]] = {}
     for clause in clauses:
         if "metric" in clause and _is_number(clause["value"]) and clause["op"] != "!=":
@@ -152,8 +174,7 @@ def _contradiction(clauses: Sequence[Mapping[str, Any]]) -> str | None:
             if op in ("<", "<=", "==") and (value < high or (value == high and op == "<")):
                 high, high_open = value, op == "<"
         if low > high or (low == high and (low_open or high_open)):
-            shown = " and ".join(f"{metric} {c['op']} {c['value']:g}" for c in group)
-            return shown
+            return joined("and", [f"{metric} {c['op']} {c['value']:g}" for c in group])
     return None
 
 
@@ -164,19 +185,24 @@ def _is_number(value: Any) -> bool:
 # --- output -------------------------------------------------------------------------------------
 
 
-def render_text(result: LintResult, out: TextIO) -> None:
+def render_text(result: LintResult, out: TextIO, lang: str = "en") -> None:
     for problem in result.problems:
-        out.write(f"{problem}\n")
+        out.write(f"{problem.describe(lang)}\n")
 
 
-def render_json(result: LintResult, out: TextIO) -> None:
-    json.dump([asdict(p) for p in result.problems], out, ensure_ascii=False, indent=2)
+def render_json(result: LintResult, out: TextIO, lang: str = "en") -> None:
+    """The problems for editors: the same fields in every language, `message` said in `lang`."""
+    listed = [
+        {"file": p.file, "line": p.line, "column": p.column, "rule": p.rule, "key": p.key, "message": p.text(lang)}
+        for p in result.problems
+    ]
+    json.dump(listed, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
-def summary(result: LintResult) -> str:
+def summary(result: LintResult, lang: str = "en") -> str:
     files = len({p.file for p in result.problems})
     if result.ok:
-        return f"{result.rules} rule(s) checked, no problems"
-    return f"{len(result.problems)} problem(s) in {files} file(s)"
+        return ProblemMessage.of("lint.clean", rules=str(result.rules)).text(lang)
+    return ProblemMessage.of("lint.problems", count=str(len(result.problems)), files=str(files)).text(lang)
 

@@ -1,4 +1,4 @@
-"""What is wrong with an input, said in any report language: `ProblemMessage` and its catalogue.
+"""What is wrong with an input or a rule file, said in any report language: `ProblemMessage` and its catalogue.
 
 An input problem (`svccheck.model.InputProblem`) keeps its English `message`, exactly as it
 always read (tests and JSON consumers rely on it), and carries the same thing as a
@@ -13,13 +13,19 @@ translate: the operating system's reason a file cannot be read, JSON Lines parse
 (orjson's wording changes between its versions; see `parser_detail`), and any jsonschema
 message whose keyword has no template (`schema_message` falls back to jsonschema's English).
 
+Problems in rule files, standards, the configuration, waivers and fixture cases
+(`svccheck.yamlpos.Problem`, and the errors and summaries of `svccheck lint` and `svccheck test`)
+are said the same way, from the second half of the catalogue: keys, rule ids, file names and
+values stay verbatim there too, and so do ruamel's words for a YAML syntax error and Python's for
+a malformed message template.
+
 A leaf module (standard library only): the model imports it, and through the model every
 formatter can render a problem without importing anything else of svccheck.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Union
@@ -171,6 +177,222 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "en": "metric {name} is {value}; the condition compares it with {op} {expected}",
         "zh": "指标 {name} 的值为 {value}，无法按条件与 {op} {expected} 比较",
     },
+    # ============ rule files, standards, configuration, waivers and fixture cases ====================
+    # (svccheck.yamlpos.Problem and the errors that list them). A message that holds another says
+    # it with the same words in every language it has a template for, so each level of a nested
+    # message has a zh template, even one that reads as the English (a file name and a line).
+    # --- where a problem is, when that is not a key path (`Problem.key`) ----------------------------
+    "label.top_level": {"en": "(top level)", "zh": "（顶层）"},
+    "label.file": {"en": "file", "zh": "文件"},
+    "label.yaml": {"en": "yaml", "zh": "YAML"},
+    "label.rules": {"en": "rules", "zh": "规则"},
+    "label.input": {"en": "input", "zh": "输入"},
+    "label.interaction": {"en": "interaction {id}", "zh": "交互 {id}"},
+    # --- glue ------------------------------------------------------------------------------------------
+    "detail": {"en": "{message}: {detail}", "zh": "{message}：{detail}"},  # {detail}: words not ours
+    "hinted": {"en": "{message}{hint}", "zh": "{message}{hint}"},
+    "hint.did_you_mean": {"en": " (did you mean {names}?)", "zh": "（是否应为 {names}？）"},
+    "or": {"en": "{first} or {rest}", "zh": "{first} 或 {rest}"},
+    "and": {"en": "{first} and {rest}", "zh": "{first} 与 {rest}"},
+    # --- YAML that does not load (svccheck.yamlpos) ------------------------------------------------------
+    # {reason}: ruamel's own words (like a JSON Lines parser detail, they stay as it writes them).
+    "yaml.syntax": {"en": "{reason}", "zh": "语法错误：{reason}"},
+    "yaml.cannot_build": {"en": "cannot read YAML: {reason}", "zh": "无法读取 YAML：{reason}"},
+    "yaml.too_deep": {"en": "nested more than {depth} levels deep", "zh": "嵌套超过 {depth} 层"},
+    "yaml.cannot_read_value": {"en": "cannot read {what} as {tag}", "zh": "无法将 {what} 读作 {tag}"},
+    "yaml.quote_if_text": {
+        "en": "{message} (quote it if it is meant as text)",
+        "zh": "{message}（如果要写的是文本，请加引号）",
+    },
+    "yaml.this": {"en": "this {kind}", "zh": "这个{kind}"},
+    "yaml.kind.mapping": {"en": "mapping", "zh": "映射"},
+    "yaml.kind.list": {"en": "list", "zh": "列表"},
+    "yaml.kind.value": {"en": "value", "zh": "值"},
+    "yaml.alias_bomb": {
+        "en": "aliases make this {kind} stand for more than {budget} nodes: refusing a possible alias bomb",
+        "zh": "别名使这个{kind}代表超过 {budget} 个节点：可能是别名炸弹，拒绝读取",
+    },
+    "yaml.alias_bomb_named": {
+        "en": "alias *{alias} makes this {kind} stand for more than {budget} nodes: refusing a possible alias bomb",
+        "zh": "别名 *{alias} 使这个{kind}代表超过 {budget} 个节点：可能是别名炸弹，拒绝读取",
+    },
+    "yaml.recursive": {
+        "en": "&{anchor} contains its own alias *{anchor}: recursive data is not supported",
+        "zh": "&{anchor} 包含指向自身的别名 *{anchor}：不支持递归数据",
+    },
+    "yaml.surrogate": {
+        "en": "lone surrogate \\u{codepoint} in a string: not valid Unicode text",
+        "zh": "字符串中有孤立的代理码元 \\u{codepoint}，不是有效的 Unicode 文本",
+    },
+    "yaml.key_kind": {
+        "en": "a mapping key must be text or a number, not a {kind}",
+        "zh": "映射的键必须是文本或数字，不能是{kind}",
+    },
+    "yaml.key_tag": {
+        "en": "a mapping key must be text or a number, not {tag} (quote it)",
+        "zh": "映射的键必须是文本或数字，不能是 {tag}（请加引号）",
+    },
+    # --- schema problems in YAML files (svccheck.yamlpos.schema_problems) ---------------------------------
+    # {known}, {listed}: keys and values as the schema names them, verbatim.
+    "yaml.unknown_key": {"en": "unknown key (expected one of: {known})", "zh": "未知字段（应为以下之一：{known}）"},
+    "yaml.not_one_of": {"en": "{value} is not one of: {listed}", "zh": "{value} 不是允许的值，应为以下之一：{listed}"},
+    # The keywords the rule, configuration, waiver, standards and case schemas use beyond the
+    # interaction schema's ("schema.*" above; tests/test_rule_problem_messages.py fails on one
+    # without a template). The English is jsonschema's own {message}, as for those.
+    "schema.minItems": {"en": "{message}", "zh": "{instance} 太短（至少 {limit} 项）"},
+    "schema.minItems.empty": {"en": "{message}", "zh": "{instance} 不能为空"},
+    "schema.minProperties": {"en": "{message}", "zh": "{instance} 的字段太少（至少 {limit} 个）"},
+    "schema.minProperties.empty": {"en": "{message}", "zh": "{instance} 不能为空"},
+    "schema.maximum": {"en": "{message}", "zh": "{instance} 大于最大值 {maximum}"},
+    "schema.exclusiveMinimum": {"en": "{message}", "zh": "{instance} 应大于 {minimum}"},
+    "schema.uniqueItems": {"en": "{message}", "zh": "{instance} 中有重复的项"},
+    "schema.oneOf": {"en": "{message}", "zh": "{instance} 不符合任何一种允许的形式"},
+    "schema.oneOf.many": {"en": "{message}", "zh": "{instance} 同时符合多种允许的形式，只能符合其中一种"},
+    "schema.not": {"en": "{message}", "zh": "{instance} 不应符合 {schema}"},
+    # --- rule files (svccheck.rules) -------------------------------------------------------------------
+    "rule.empty_file": {
+        "en": "the file is empty; a rule file holds one rule (id, title, check...)",
+        "zh": "文件是空的；一个规则文件写一条规则（id、title、check……）",
+    },
+    "rule.unknown_kind": {
+        "en": "unknown check kind {kind} (known kinds: {known})",
+        "zh": "未知的检查类型 {kind}（已知类型：{known}）",
+    },
+    "rule.unknown_standard": {
+        "en": "unknown standard {standard} (see `svccheck standards`)",
+        "zh": "未知的标准 {standard}（见 `svccheck standards`）",
+    },
+    # {reason}: Python's own words for a malformed format string.
+    "rule.bad_template": {"en": "bad template: {reason}", "zh": "消息模板有误：{reason}"},
+    "rule.bad_template_field": {"en": "bad template field {field}", "zh": "模板字段 {field} 有误"},
+    "rule.unknown_template_field": {
+        "en": "unknown template field {field} (known: {known})",
+        "zh": "未知的模板字段 {field}（可用字段：{known}）",
+    },
+    "rule.contradictory_limits": {
+        "en": "contradictory limits: give only one of {given}",
+        "zh": "限值互相矛盾：{given} 只能写一个",
+    },
+    "rule.never_fires": {
+        "en": "contradictory limits: {reason}; the rule can never fire",
+        "zh": "限值互相矛盾：{reason}；该规则永远不会触发",
+    },
+    "rule.not_a_directory": {"en": "not a directory", "zh": "不是目录"},
+    "rule.duplicate_id": {
+        "en": "duplicate rule id {id} (first defined at {first})",
+        "zh": "规则 id {id} 重复（首次定义在 {first}）",
+    },
+    "rule.no_rule_to_override": {"en": "no rule {rule} to override", "zh": "没有可覆盖的规则 {rule}"},
+    "rule.example_invalid": {"en": "not a valid interaction: {message}", "zh": "不是有效的交互记录：{message}"},
+    "rule.problems": {"en": "{count} problem(s) in rule files", "zh": "规则文件中有 {count} 个问题"},
+    # --- check kinds' compile errors (svccheck.kinds.CompileError) ----------------------------------------
+    # {reason}: the operating system's own words (strerror).
+    "check.cannot_read_phrase_file": {
+        "en": "cannot read phrase file {name}: {reason}",
+        "zh": "无法读取短语文件 {name}：{reason}",
+    },
+    "check.no_phrases": {
+        "en": "no phrases given (use phrases or phrase-files)",
+        "zh": "没有给出短语（请写 phrases 或 phrase-files）",
+    },
+    "check.duplicate_step": {"en": "duplicate step name {name}", "zh": "步骤名 {name} 重复"},
+    "check.duplicate_section": {"en": "duplicate section id {id}", "zh": "分区 id {id} 重复"},
+    "check.scored_twice": {"en": "{name} is scored twice (first at {first})", "zh": "{name} 被计分两次（首次在 {first}）"},
+    # --- phrases (svccheck.text.PhraseError) --------------------------------------------------------------
+    "phrase.error": {"en": 'phrase "{phrase}": {reason}', "zh": '短语 "{phrase}"：{reason}'},
+    "phrase.in_file": {"en": "{file}:{line}: {reason}", "zh": "{file}:{line}: {reason}"},
+    "phrase.file_not_utf8": {"en": "{file}: not UTF-8 text (byte {byte})", "zh": "{file}：不是 UTF-8 文本（第 {byte} 字节）"},
+    "phrase.empty": {"en": "empty phrase", "zh": "短语是空的"},
+    "phrase.too_deep": {"en": "brackets nested more than {depth} deep", "zh": "括号嵌套超过 {depth} 层"},
+    "phrase.matches_empty": {
+        "en": "the phrase can match empty text; make some part of it not optional",
+        "zh": "该短语可以匹配空文本；请让其中某一部分成为必需的",
+    },
+    "phrase.trailing_backslash": {
+        "en": "'\\' at the end; write \\\\ for a backslash",
+        "zh": "末尾是 '\\'；反斜杠本身请写成 \\\\",
+    },
+    "phrase.optional_group": {
+        "en": "'?' after '{group}' is ambiguous; write […] or […|…] for an optional part",
+        "zh": "'{group}' 后面的 '?' 有歧义；可选部分请写成 […] 或 […|…]",
+    },
+    "phrase.unopened": {"en": "unbalanced '{char}' (no opening '{opener}')", "zh": "'{char}' 不成对（前面没有 '{opener}'）"},
+    "phrase.unclosed": {"en": "unbalanced '{char}' (no closing '{closer}')", "zh": "'{char}' 不成对（后面没有 '{closer}'）"},
+    "phrase.wrong_closer": {"en": "'{char}' closes '{opener}'; expected '{closer}'", "zh": "'{char}' 不能闭合 '{opener}'；应为 '{closer}'"},
+    "phrase.bar_outside": {
+        "en": "'|' outside brackets; write alternatives as (a|b) or on separate lines",
+        "zh": "'|' 不在括号内；备选项请写成 (a|b) 或分行写",
+    },
+    "phrase.empty_group": {"en": "empty group '{group}'", "zh": "分组 '{group}' 是空的"},
+    "phrase.empty_alternative": {
+        "en": "empty alternative in '{group}'; write [a] for an optional part",
+        "zh": "'{group}' 中有空的备选项；可选部分请写成 [a]",
+    },
+    # --- the configuration (svccheck.config) ----------------------------------------------------------------
+    "config.no_phrase_list": {"en": "a {kind} check has no phrase list", "zh": "{kind} 检查没有短语列表"},
+    "config.phrase_matched_by": {
+        "en": "{phrase} is not an entry of the rule's phrase list; it is matched by {entries} (remove that entry as written)",
+        "zh": "{phrase} 不是该规则短语列表中的条目，而是由 {entries} 匹配（请按原样删除该条目）",
+    },
+    "config.phrase_not_listed": {"en": "{phrase} is not in the rule's phrase list", "zh": "{phrase} 不在该规则的短语列表中"},
+    "config.no_directory": {"en": "no such directory: {directory}", "zh": "目录不存在：{directory}"},
+    "config.fixed_key": {
+        "en": "{key} cannot be overridden (write a new rule instead)",
+        "zh": "{key} 不能覆盖（请另写一条新规则）",
+    },
+    "config.matches_no_builtin_rule": {"en": "{pattern} matches no built-in rule", "zh": "{pattern} 没有匹配任何内置规则"},
+    "config.matches_no_rule": {"en": "{pattern} matches no rule", "zh": "{pattern} 没有匹配任何规则"},
+    "config.problems": {
+        "en": "{count} problem(s) in rule files or configuration",
+        "zh": "规则文件或配置中有 {count} 个问题",
+    },
+    # --- the standards catalogue (svccheck.standards) --------------------------------------------------------
+    "standards.duplicate_id": {
+        "en": "duplicate standard id {id} (first at {first})",
+        "zh": "标准 id {id} 重复（首次出现在 {first}）",
+    },
+    "standards.problems": {"en": "{count} problem(s) in standards files", "zh": "标准文件中有 {count} 个问题"},
+    # --- waivers (svccheck.waivers) -----------------------------------------------------------------------------
+    "waivers.no_selector": {
+        "en": "needs at least one of interaction, rule, site, agent (a waiver cannot cover everything)",
+        "zh": "至少要写 interaction、rule、site、agent 中的一项（一条豁免不能豁免所有问题）",
+    },
+    "waivers.not_a_date": {"en": "{value} is not a date", "zh": "{value} 不是有效的日期"},
+    "waivers.invalid_file": {"en": "invalid waivers file {path}", "zh": "豁免文件 {path} 无效"},
+    # --- fixture cases and `svccheck test` (svccheck.ruletest) ---------------------------------------------------
+    "cases.no_input": {
+        "en": "no interaction file {stem}.json or {stem}.jsonl beside it (exactly one)",
+        "zh": "旁边没有交互文件 {stem}.json 或 {stem}.jsonl（应恰好有一个）",
+    },
+    "cases.unknown_rule": {"en": "unknown rule {rule}", "zh": "未知的规则 {rule}"},
+    "cases.problems": {"en": "{count} problem(s) in fixture cases", "zh": "测试用例中有 {count} 个问题"},
+    "cases.and_problems": {"en": "{rules} and {count} in fixture cases", "zh": "{rules}；测试用例中另有 {count} 个问题"},
+    "cases.nothing_to_test": {
+        "en": "nothing to test: no rule examples or fixture cases found",
+        "zh": "没有可测试的内容：没有找到规则示例或测试用例",
+    },
+    "test.example_invalid": {"en": "example is not a valid interaction: {message}", "zh": "示例不是有效的交互记录：{message}"},
+    "test.example_unmeasured": {"en": "example could not be measured: {message}", "zh": "示例无法检查：{message}"},
+    "test.input_problem": {"en": "input problem: {problems}", "zh": "输入有问题：{problems}"},
+    "test.expected_none": {"en": "expected no finding, got {got}", "zh": "应无问题，实际：{got}"},
+    "test.expected_messages": {"en": "expected {expected}, got {got}", "zh": "应为 {expected}，实际：{got}"},
+    "test.expected_count_listed": {
+        "en": "expected {count} finding(s), got {actual}: {got}",
+        "zh": "应有 {count} 条问题，实际 {actual} 条：{got}",
+    },
+    "test.expected_count": {"en": "expected {count} finding(s), got {actual}", "zh": "应有 {count} 条问题，实际 {actual} 条"},
+    "test.expected_some": {"en": "expected at least one finding, got none", "zh": "应至少有 1 条问题，实际没有"},
+    "test.no_findings": {"en": "no findings", "zh": "无问题"},
+    "test.missing": {"en": "missing:    {finding}", "zh": "缺少：{finding}"},
+    "test.unexpected": {"en": "unexpected: {finding}", "zh": "多余：{finding}"},
+    "test.event": {"en": " (event {event})", "zh": "（事件 {event}）"},
+    "test.message": {"en": ": {message}", "zh": "：{message}"},
+    "test.failed": {"en": "FAILED {rule} {name} ({location})", "zh": "未通过 {rule} {name}（{location}）"},
+    "test.fixture": {"en": "fixture", "zh": "用例"},
+    "test.totals": {"en": "{passed} passed, {failed} failed", "zh": "通过 {passed} 个，未通过 {failed} 个"},
+    # --- `svccheck lint` (svccheck.lint) ---------------------------------------------------------------------------
+    "lint.clean": {"en": "{rules} rule(s) checked, no problems", "zh": "已检查 {rules} 条规则，没有问题"},
+    "lint.problems": {"en": "{count} problem(s) in {files} file(s)", "zh": "{files} 个文件中有 {count} 个问题"},
 }
 
 #: Every message code and its templates by language ("en" always; a missing language says English).
@@ -193,7 +415,7 @@ class ProblemMessage:
     params: tuple[tuple[str, Param], ...] = ()
 
     @classmethod
-    def of(cls, code: str, **params: Param) -> ProblemMessage:
+    def of(cls, code: str, /, **params: Param) -> ProblemMessage:
         if code not in CATALOGUE:  # a typo in a code would otherwise show only when rendered
             raise KeyError(f"no message {code!r} in the catalogue")
         return cls(code, tuple(params.items()))
@@ -213,6 +435,15 @@ class ProblemMessage:
             except (KeyError, IndexError, ValueError):  # a template naming a value not given: say it in English
                 pass
         return templates["en"].format_map({name: _render(value, "en") for name, value in self.params})
+
+
+def joined(glue: str, items: Sequence[str | ProblemMessage]) -> ProblemMessage:
+    """Items joined by a glue message of the catalogue ("or", "and"), each time it is needed:
+    `'a' or 'b' or 'c'`, `'a' 或 'b' 或 'c'` (for lists said with commas, see `Param`)."""
+    first = items[0] if isinstance(items[0], ProblemMessage) else ProblemMessage.verbatim(items[0])
+    if len(items) == 1:
+        return first
+    return ProblemMessage.of(glue, first=first, rest=joined(glue, items[1:]))
 
 
 def _render(value: Param, lang: str) -> str:

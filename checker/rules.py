@@ -23,7 +23,8 @@ from .kinds import COMMON_FIELDS, KINDS, Check, CompileContext, CompileError
 from .kinds._phrases import CompileErrors
 from .model import Dimension, Gap, Interaction, Localised, RuleInfo, Severity, SourceLocation
 from .paths import builtin_rules_dir
-from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
+from .problems import ProblemMessage, joined
+from .yamlpos import TOP_LEVEL, Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 RULE_SUFFIXES = (".yaml", ".yml")
 EXPECTED_SUFFIXES = (".expected.yaml", ".expected.yml")
@@ -157,17 +158,18 @@ def _check_template(
         keys = ["message", lang] if lang else ["message"]
         try:
             names = template_names(text)
-        except ValueError as err:
-            problems.append(Problem(doc.locate(keys), dotted(keys), f"bad template: {err}"))
+        except ValueError as err:  # Python's words for what is wrong
+            said = ProblemMessage.of("rule.bad_template", reason=str(err))
+            problems.append(Problem.of(doc.locate(keys), dotted(keys), said))
             continue
         for name in names:
             if name == "" or not name.isidentifier():
-                problems.append(Problem(doc.locate(keys), dotted(keys), f"bad template field {{{name}}}"))
+                said = ProblemMessage.of("rule.bad_template_field", field="{" + name + "}")
+                problems.append(Problem.of(doc.locate(keys), dotted(keys), said))
             elif name not in allowed and not any(name.startswith(p) for p in prefixes):
                 known = ", ".join(sorted(allowed))
-                problems.append(
-                    Problem(doc.locate(keys), dotted(keys), f"unknown template field {{{name}}} (known: {known})")
-                )
+                said = ProblemMessage.of("rule.unknown_template_field", field="{" + name + "}", known=known)
+                problems.append(Problem.of(doc.locate(keys), dotted(keys), said))
     return problems
 
 
@@ -281,7 +283,7 @@ def parse_rule(
 def _parse(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rule | None, list[Problem]]:
     data = doc.root
     if data is None:
-        return None, [Problem(doc.locate([]), "(top level)", "the file is empty; a rule file holds one rule (id, title, check...)")]
+        return None, [Problem.of(doc.locate([]), TOP_LEVEL, ProblemMessage.of("rule.empty_file"))]
     problems = schema_problems(doc, doc.plain(), RULE_SCHEMA)
     if problems:
         return None, problems + _check_block_problems(doc, problems)
@@ -290,19 +292,21 @@ def _parse(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rul
     kind_name = check_params["kind"]
     kind = KINDS.get(kind_name)
     if kind is None:
-        known = ", ".join(sorted(KINDS))
-        return None, [Problem(doc.locate(["check", "kind"]), "check.kind", f"unknown check kind {kind_name!r} (known kinds: {known})")]
+        said = ProblemMessage.of("rule.unknown_kind", kind=repr(kind_name), known=", ".join(sorted(KINDS)))
+        return None, [Problem.of(doc.locate(["check", "kind"]), "check.kind", said)]
     found = schema_problems(doc, check_params, kind.schema, ["check"])
     problems = _contradictions(doc, check_params, kind.schema, found)
     if kind_name != "survey-gap" and "dimension" not in data:
-        problems.append(Problem(doc.locate([], at_key=True), "dimension", "'dimension' is a required property"))
+        # As jsonschema says a missing key (the rule schema cannot: survey-gap rules have none).
+        message = "'dimension' is a required property"
+        required = ProblemMessage.of("schema.required", message=message, property="'dimension'")
+        problems.append(Problem.of(doc.locate([], at_key=True), "dimension", required))
     problems += _check_template(
         doc, data, COMMON_FIELDS | kind.template_fields, getattr(kind, "template_prefixes", ())
     )
     if known_standards is not None and data["standard"] not in known_standards:
-        problems.append(
-            Problem(doc.locate(["standard"]), "standard", f"unknown standard {data['standard']!r} (see `svccheck standards`)")
-        )
+        said = ProblemMessage.of("rule.unknown_standard", standard=repr(data["standard"]))
+        problems.append(Problem.of(doc.locate(["standard"]), "standard", said))
     if problems:
         return None, problems
     context = CompileContext(rule_file=doc.path, rule_id=data["id"])
@@ -340,7 +344,7 @@ def _parse(doc: YamlDoc, known_standards: Mapping[str, Any] | None) -> tuple[Rul
 def _compile_problems(doc: YamlDoc, err: CompileError) -> list[Problem]:
     """A compile error, or each of those it groups, located in the `check` block."""
     errors = err.errors if isinstance(err, CompileErrors) else (err,)
-    return [Problem(doc.locate(["check", *e.path]), dotted(["check", *e.path]), str(e)) for e in errors]
+    return [Problem.of(doc.locate(["check", *e.path]), dotted(["check", *e.path]), e.said) for e in errors]
 
 
 def _check_block_problems(doc: YamlDoc, found: Sequence[Problem]) -> list[Problem]:
@@ -388,7 +392,8 @@ def _contradictions(
         given = [name for name in group if name in params]
         if len(given) > 1:
             keys = ["check", given[-1]]
-            found.append(Problem(doc.locate(keys, at_key=True), dotted(keys), f"contradictory limits: give only one of {', '.join(given)}"))
+            said = ProblemMessage.of("rule.contradictory_limits", given=", ".join(given))
+            found.append(Problem.of(doc.locate(keys, at_key=True), dotted(keys), said))
     if not found:
         return problems
     return [p for p in problems if p.key != "check" or "valid under" not in p.message] + found
@@ -417,6 +422,9 @@ class RuleProblem:
 
     problem: Problem
     rule: str | None = None
+
+    def describe(self, lang: str = "en") -> str:
+        return self.problem.describe(lang)
 
     def __str__(self) -> str:
         return str(self.problem)
@@ -458,7 +466,8 @@ def scan_rules(
         elif source.is_dir():
             files = rule_files(source)
         else:
-            problems.append(RuleProblem(Problem(SourceLocation(str(source)), "rules", "not a directory")))
+            said = ProblemMessage.of("rule.not_a_directory")
+            problems.append(RuleProblem(Problem.of(SourceLocation(str(source)), ProblemMessage.of("label.rules"), said)))
             continue
         for path in files:
             try:
@@ -476,21 +485,34 @@ def scan_rules(
                 continue
             first = seen.get(rule.id)
             if first is not None:
-                problem = Problem(doc.locate(["id"]), "id", f"duplicate rule id {rule.id!r} (first defined at {first})")
+                said = ProblemMessage.of("rule.duplicate_id", id=repr(rule.id), first=str(first))
+                problem = Problem.of(doc.locate(["id"]), "id", said)
                 problems.append(RuleProblem(problem, rule.id))
                 continue
             seen[rule.id] = rule.location
             rules.append(rule)
     for ident in sorted(set(patches) - set(seen) - {p.rule for p in problems if p.rule}):
         where = patches[ident].origin
-        problems.append(RuleProblem(Problem(where, "overrides", f"no rule {ident!r} to override{did_you_mean(ident, seen)}"), ident))
+        said = hinted(ProblemMessage.of("rule.no_rule_to_override", rule=repr(ident)), ident, seen)
+        problems.append(RuleProblem(Problem.of(where, "overrides", said), ident))
     return RuleScan(sorted(rules, key=lambda r: r.id), problems, examples)
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """" (did you mean 'x'?)" for the closest known names, or ""."""
+    hint = _hint(name, known)
+    return hint.text("en") if hint is not None else ""
+
+
+def hinted(said: ProblemMessage, name: str, known: Iterable[str]) -> ProblemMessage:
+    """`said`, followed by `did_you_mean` in its language when a known name is close to `name`."""
+    hint = _hint(name, known)
+    return ProblemMessage.of("hinted", message=said, hint=hint) if hint is not None else said
+
+
+def _hint(name: str, known: Iterable[str]) -> ProblemMessage | None:
     close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    return ProblemMessage.of("hint.did_you_mean", names=joined("or", [repr(c) for c in close])) if close else None
 
 
 def load_rules(
@@ -508,5 +530,5 @@ def load_rules(
     sources = ([builtin_rules_dir()] if builtin else []) + list(directories)
     scan = scan_rules(sources, known_standards, patches)
     if scan.problems:
-        raise RuleError(f"{len(scan.problems)} problem(s) in rule files", tuple(str(p) for p in scan.problems))
+        raise RuleError(ProblemMessage.of("rule.problems", count=str(len(scan.problems))), scan.problems)
     return [rule for rule in scan.rules if rule.id not in disabled]

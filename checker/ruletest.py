@@ -19,6 +19,9 @@ compare only some rules' findings, write a mapping instead::
 
 A case runs against the whole rule set as configured (overrides applied).
 
+What a failing example or case says (expected vs actual), and the `N passed, N failed` line, are
+in the test language too; the findings' messages are quoted as the rules word them.
+
 A case file that cannot be used is a problem of the case, not a failed case: an expected-findings
 file that is malformed, has no interaction file beside it or names a rule not in use, and an
 interaction file that is not valid JSON or holds an invalid interaction. `load_cases` reports
@@ -35,52 +38,61 @@ from typing import Any, TextIO
 from .audit import Auditor
 from .interactions import build_interaction, read_inputs
 from .model import Finding, InputProblem, Interaction
-from .rules import EXPECTED_SUFFIXES, Example, Rule, did_you_mean, in_file_order
-from .yamlpos import Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
+from .problems import Param, ProblemMessage
+from .rules import EXPECTED_SUFFIXES, Example, Rule, hinted, in_file_order
+from .yamlpos import FILE, Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 
 @dataclass(frozen=True, slots=True)
 class CaseResult:
-    rule: str
+    rule: str  # a rule id, or "fixture" for a fixture case (no rule id is one word)
     name: str  # e.g. "fail[2]"
     location: str
     ok: bool
-    detail: str  # why it failed: expected vs actual
+    detail: str  # why it failed: expected vs actual, in the test language
+
+
+def _say(lang: str, code: str, **params: Param) -> str:
+    return ProblemMessage.of(code, **params).text(lang)
 
 
 def run_examples(rules: Iterable[Rule], lang: str = "en") -> Iterator[CaseResult]:
     for rule in rules:
         auditor = Auditor([rule], lang)
         for example in rule.examples:
-            yield _run(rule, auditor, example, example.name)
+            yield _run(rule, auditor, example, example.name, lang)
 
 
-def _run(rule: Rule, auditor: Auditor, example: Example, name: str) -> CaseResult:
+def _run(rule: Rule, auditor: Auditor, example: Example, name: str, lang: str = "en") -> CaseResult:
     where = str(example.location)
     item = build_interaction(example.record, example.location, 0)
     if isinstance(item, InputProblem):
-        return CaseResult(rule.id, name, where, False, f"example is not a valid interaction: {item.message}")
+        return CaseResult(rule.id, name, where, False, _say(lang, "test.example_invalid", message=item.text(lang)))
     outcome = auditor.audit(item)
     if outcome.problems:
-        return CaseResult(rule.id, name, where, False, f"example could not be measured: {outcome.problems[0].message}")
+        detail = _say(lang, "test.example_unmeasured", message=outcome.problems[0].text(lang))
+        return CaseResult(rule.id, name, where, False, detail)
     messages = [f.message for f in outcome.findings]
     if not example.expect_fail:
         ok = not messages
-        return CaseResult(rule.id, name, where, ok, "" if ok else f"expected no finding, got {_listed(messages)}")
+        detail = _say(lang, "test.expected_none", got=_listed(messages, lang))
+        return CaseResult(rule.id, name, where, ok, "" if ok else detail)
     if example.messages is not None:
         ok = messages == list(example.messages)
-        detail = f"expected {_listed(list(example.messages))}, got {_listed(messages)}"
+        expected = _listed(list(example.messages), lang)
+        detail = _say(lang, "test.expected_messages", expected=expected, got=_listed(messages, lang))
         return CaseResult(rule.id, name, where, ok, "" if ok else detail)
     if example.findings is not None:
         ok = len(messages) == example.findings
-        detail = f"expected {example.findings} finding(s), got {len(messages)}: {_listed(messages)}"
+        detail = _say(lang, "test.expected_count_listed", count=str(example.findings), actual=str(len(messages)),
+                      got=_listed(messages, lang))
         return CaseResult(rule.id, name, where, ok, "" if ok else detail)
     ok = bool(messages)
-    return CaseResult(rule.id, name, where, ok, "" if ok else "expected at least one finding, got none")
+    return CaseResult(rule.id, name, where, ok, "" if ok else _say(lang, "test.expected_some"))
 
 
-def _listed(messages: list[str]) -> str:
-    return "[" + "; ".join(repr(m) for m in messages) + "]" if messages else "no findings"
+def _listed(messages: list[str], lang: str = "en") -> str:
+    return "[" + "; ".join(repr(m) for m in messages) + "]" if messages else _say(lang, "test.no_findings")
 
 
 # --- fixture cases ------------------------------------------------------------------------------
@@ -125,11 +137,14 @@ class ExpectedFinding:
             and (self.interaction is None or finding.interaction == self.interaction)
         )
 
-    def __str__(self) -> str:
+    def describe(self, lang: str = "en") -> str:
         where = f" [{self.interaction}]" if self.interaction is not None else ""
-        event = f" (event {self.event})" if self.event is not None else ""
-        message = f": {self.message!r}" if self.message is not None else ""
+        event = _say(lang, "test.event", event=str(self.event)) if self.event is not None else ""
+        message = _say(lang, "test.message", message=repr(self.message)) if self.message is not None else ""
         return f"{self.rule}{where}{event}{message}"
+
+    def __str__(self) -> str:
+        return self.describe("en")
 
 
 @dataclass(frozen=True)
@@ -182,7 +197,7 @@ def load_cases(
         source = _case_input(path)
         if source is None:
             stem = path.name.split(".expected.")[0]
-            found.append(Problem(doc.locate([]), "file", f"no interaction file {stem}.json or {stem}.jsonl beside it (exactly one)"))
+            found.append(Problem.of(doc.locate([]), FILE, ProblemMessage.of("cases.no_input", stem=stem)))
         interactions, unusable = _read_case(source) if source is not None else ([], [])
         if found or unusable:
             problems += in_file_order(found, lambda p: p.location) + unusable
@@ -201,8 +216,12 @@ def _read_case(source: Path) -> tuple[list[Interaction], list[Problem]]:
     interactions, problems = [], []
     for item in read_inputs([source]):
         if isinstance(item, InputProblem):
-            key = f"interaction {item.interaction}" if item.interaction is not None else "input"
-            problems.append(Problem(item.location, key, item.message))
+            key = (
+                ProblemMessage.of("label.interaction", id=item.interaction)
+                if item.interaction is not None
+                else ProblemMessage.of("label.input")
+            )
+            problems.append(Problem.of(item.location, key, item.said or ProblemMessage.verbatim(item.message)))
         else:
             interactions.append(item)
     return interactions, problems
@@ -218,10 +237,14 @@ def _unknown_rules(doc: YamlDoc, data: Any, known: Collection[str]) -> list[Prob
     if isinstance(data, Mapping):
         named += [(["rules", i], rule) for i, rule in enumerate(_list(data.get("rules")))]
     return [
-        Problem(doc.locate(keys), dotted(keys), f"unknown rule {rule!r}{did_you_mean(rule, known)}")
+        Problem.of(doc.locate(keys), dotted(keys), _unknown_rule(rule, known))
         for keys, rule in named
         if isinstance(rule, str) and rule and rule not in known
     ]
+
+
+def _unknown_rule(rule: str, known: Collection[str]) -> ProblemMessage:
+    return hinted(ProblemMessage.of("cases.unknown_rule", rule=repr(rule)), rule, known)
 
 
 def _list(value: Any) -> list[Any]:
@@ -236,14 +259,15 @@ def run_cases(cases: Iterable[FixtureCase], rules: Sequence[Rule], lang: str = "
         for interaction in case.interactions:
             outcome = auditor.audit(interaction)
             findings += outcome.findings
-            broken += [str(p) for p in outcome.problems]  # data the rules could not measure
-        yield _compare(case, findings, broken)
+            broken += [p.describe(lang) for p in outcome.problems]  # data the rules could not measure
+        yield _compare(case, findings, broken, lang)
 
 
-def _compare(case: FixtureCase, findings: list[Finding], broken: list[str]) -> CaseResult:
+def _compare(case: FixtureCase, findings: list[Finding], broken: list[str], lang: str = "en") -> CaseResult:
     name, where = str(case.input), str(case.expected_file)
     if broken:
-        return CaseResult("fixture", name, where, False, "input problem: " + "; ".join(broken))
+        problems = ("；" if lang == "zh" else "; ").join(broken)
+        return CaseResult("fixture", name, where, False, _say(lang, "test.input_problem", problems=problems))
     actual = [f for f in findings if case.only is None or f.rule in case.only]
     unmatched = list(actual)
     missing = []
@@ -255,26 +279,27 @@ def _compare(case: FixtureCase, findings: list[Finding], broken: list[str]) -> C
             unmatched.remove(hit)
     if not missing and not unmatched:
         return CaseResult("fixture", name, where, True, "")
-    lines = [f"expected {len(case.expected)} finding(s), got {len(actual)}"]
-    lines += [f"missing:    {e}" for e in missing]
-    lines += [f"unexpected: {_shown(f)}" for f in unmatched]
+    lines = [_say(lang, "test.expected_count", count=str(len(case.expected)), actual=str(len(actual)))]
+    lines += [_say(lang, "test.missing", finding=e.describe(lang)) for e in missing]
+    lines += [_say(lang, "test.unexpected", finding=_shown(f, lang)) for f in unmatched]
     return CaseResult("fixture", name, where, False, "\n".join(lines))
 
 
-def _shown(finding: Finding) -> str:
-    return str(ExpectedFinding(finding.rule, finding.evidence.event, finding.message, finding.interaction))
+def _shown(finding: Finding, lang: str = "en") -> str:
+    return ExpectedFinding(finding.rule, finding.evidence.event, finding.message, finding.interaction).describe(lang)
 
 
-def render_results(results: Iterable[CaseResult], out: TextIO) -> tuple[int, int]:
-    """Each failing case (what, where, expected vs actual), then `N passed, N failed`."""
+def render_results(results: Iterable[CaseResult], out: TextIO, lang: str = "en") -> tuple[int, int]:
+    """Each failing case (what, where, expected vs actual), then `N passed, N failed`, in `lang`."""
     passed = failed = 0
     for result in results:
         if result.ok:
             passed += 1
             continue
         failed += 1
-        out.write(f"FAILED {result.rule} {result.name} ({result.location})\n")
+        rule = _say(lang, "test.fixture") if result.rule == "fixture" else result.rule
+        out.write(_say(lang, "test.failed", rule=rule, name=result.name, location=result.location) + "\n")
         for line in result.detail.splitlines():
             out.write(f"    {line}\n")
-    out.write(f"{passed} passed, {failed} failed\n")
+    out.write(_say(lang, "test.totals", passed=str(passed), failed=str(failed)) + "\n")
     return passed, failed

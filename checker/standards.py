@@ -17,6 +17,7 @@ from typing import Any
 from .errors import RuleError
 from .model import Dimension, Localised, SourceLocation
 from .paths import standards_dir
+from .problems import ProblemMessage
 from .yamlpos import Problem, YamlLoadError, load_yaml, schema_problems
 
 _SCHEMA: dict[str, Any] = json.loads(
@@ -73,7 +74,8 @@ def load_standards(extra_directories: Iterable[Path] = ()) -> dict[str, Standard
             location = doc.locate(["standards", index])
             if item["id"] in standards:
                 first = standards[item["id"]].location
-                problems.append(Problem(doc.locate(["standards", index, "id"]), f"standards[{index}].id", f"duplicate standard id {item['id']!r} (first at {first})"))
+                said = ProblemMessage.of("standards.duplicate_id", id=repr(item["id"]), first=str(first))
+                problems.append(Problem.of(doc.locate(["standards", index, "id"]), f"standards[{index}].id", said))
                 continue
             standards[item["id"]] = Standard(
                 id=item["id"],
@@ -88,5 +90,5 @@ def load_standards(extra_directories: Iterable[Path] = ()) -> dict[str, Standard
                 location=location,
             )
     if problems:
-        raise RuleError(f"{len(problems)} problem(s) in standards files", tuple(str(p) for p in problems))
+        raise RuleError(ProblemMessage.of("standards.problems", count=str(len(problems))), problems)
     return standards

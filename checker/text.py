@@ -119,6 +119,8 @@ from typing import Literal, Sequence
 
 import opencc
 
+from .problems import ProblemMessage
+
 __all__ = [
     "CONTEXT_KINDS",
     "ContextKind",
@@ -190,16 +192,32 @@ def _replace_char(m: re.Match[str]) -> str:
 
 
 class PhraseError(ValueError):
-    """A phrase that cannot be compiled. ``str(e)`` is a one-line reason naming it."""
+    """A phrase that cannot be compiled. ``str(e)`` is a one-line reason naming it.
+
+    ``reason`` and ``str(e)`` are English; ``said_reason`` and ``said`` are the same as messages
+    of `svccheck.problems`, to say them in another language (`PhraseError.about_file` makes
+    one about a phrase file rather than a phrase: ``str(e)`` is then the reason alone)."""
 
     phrase: str
     reason: str
+    said_reason: ProblemMessage
+    said: ProblemMessage
 
-    def __init__(self, phrase: str, reason: str) -> None:
+    def __init__(self, phrase: str, reason: str | ProblemMessage) -> None:
+        self.said_reason = reason if isinstance(reason, ProblemMessage) else ProblemMessage.verbatim(reason)
+        self.reason = self.said_reason.text("en")
         shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in phrase)
-        super().__init__(f'phrase "{shown}": {reason}')
+        self.said = ProblemMessage.of("phrase.error", phrase=shown, reason=self.said_reason)
+        super().__init__(self.said.text("en"))
         self.phrase = phrase
-        self.reason = reason
+
+    @classmethod
+    def about_file(cls, reason: ProblemMessage) -> PhraseError:
+        """An error about a phrase file as a whole (not UTF-8): no phrase named."""
+        error = cls("", reason)
+        error.args = (error.reason,)
+        error.said = reason
+        return error
 
 
 @dataclass(frozen=True)
@@ -252,8 +270,8 @@ class _Parser:
         self.text = text
         self.pos = 0
 
-    def error(self, reason: str) -> PhraseError:
-        return PhraseError(self.source, reason)
+    def error(self, code: str, **params: str) -> PhraseError:
+        return PhraseError(self.source, ProblemMessage.of(code, **params))
 
     def parse(self) -> tuple[_Node, ...]:
         seq = self.sequence(closer=None)
@@ -274,7 +292,7 @@ class _Parser:
             c = t[self.pos]
             if c == "\\":
                 if self.pos + 1 >= len(t):
-                    raise self.error("'\\' at the end; write \\\\ for a backslash")
+                    raise self.error("phrase.trailing_backslash")
                 buf.append(t[self.pos + 1])
                 self.pos += 2
                 continue
@@ -283,23 +301,18 @@ class _Parser:
                 self.pos += 1
                 items.append(self.group(c))
                 if self.pos < len(t) and t[self.pos] == "?":
-                    raise self.error(
-                        f"'?' after '{'(' if c == '(' else '['}…{')' if c == '(' else ']'}'"
-                        " is ambiguous; write […] or […|…] for an optional part"
-                    )
+                    raise self.error("phrase.optional_group", group="(…)" if c == "(" else "[…]")
                 continue
             if c in ")]":
                 if closer is None:
-                    raise self.error(f"unbalanced '{c}' (no opening '{'(' if c == ')' else '['}')")
+                    raise self.error("phrase.unopened", char=c, opener="(" if c == ")" else "[")
                 if c != closer:
                     opener = "(" if closer == ")" else "["
-                    raise self.error(f"'{c}' closes '{opener}'; expected '{closer}'")
+                    raise self.error("phrase.wrong_closer", char=c, opener=opener, closer=closer)
                 break
             if c == "|":
                 if closer is None:
-                    raise self.error(
-                        "'|' outside brackets; write alternatives as (a|b) or on separate lines"
-                    )
+                    raise self.error("phrase.bar_outside")
                 break
             buf.append(c)
             self.pos += 1
@@ -313,15 +326,12 @@ class _Parser:
         while True:
             seq = self.sequence(closer)
             if self.pos >= len(self.text):
-                raise self.error(f"unbalanced '{opener}' (no closing '{closer}')")
+                raise self.error("phrase.unclosed", char=opener, closer=closer)
             if not seq:
                 if self.text[self.pos] == closer and not alts:
-                    raise self.error(f"empty group '{opener}{closer}'")
-                raise self.error(
-                    f"empty alternative in '{self.text[start:self.pos + 1]}"
-                    f"{'' if self.text[self.pos] == closer else '…'}'"
-                    "; write [a] for an optional part"
-                )
+                    raise self.error("phrase.empty_group", group=opener + closer)
+                shown = self.text[start:self.pos + 1] + ("" if self.text[self.pos] == closer else "…")
+                raise self.error("phrase.empty_alternative", group=shown)
             alts.append(seq)
             c = self.text[self.pos]
             self.pos += 1
@@ -419,13 +429,13 @@ _MAX_NESTING = 20  # brackets inside brackets; a phrase needs two or three
 
 def _compile_phrase(source: str) -> _Compiled:
     if not source.strip():
-        raise PhraseError(source, "empty phrase")
+        raise PhraseError(source, ProblemMessage.of("phrase.empty"))
     if _nesting(source) > _MAX_NESTING:
         # The parser and the regex builder recurse per level (a thousand levels was a traceback).
-        raise PhraseError(source, f"brackets nested more than {_MAX_NESTING} deep")
+        raise PhraseError(source, ProblemMessage.of("phrase.too_deep", depth=str(_MAX_NESTING)))
     seq = _Parser(source, normalise(source)).parse()
     if _min_len(seq) == 0:
-        raise PhraseError(source, "the phrase can match empty text; make some part of it not optional")
+        raise PhraseError(source, ProblemMessage.of("phrase.matches_empty"))
     return _Compiled(source, seq, _seq_regex(seq), _max_len(seq))
 
 
@@ -563,11 +573,9 @@ def load_phrase_file(path: Path) -> list[str]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        reason = f"{path}: not UTF-8 text (byte {e.start})"
-        error = PhraseError("", reason)
         # About the file, not a phrase: without the `phrase "": ` that PhraseError starts with.
-        error.args = (reason,)
-        raise error from None
+        said = ProblemMessage.of("phrase.file_not_utf8", file=str(path), byte=str(e.start))
+        raise PhraseError.about_file(said) from None
     phrases: list[str] = []
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = _strip_comment(raw).strip()
@@ -576,7 +584,8 @@ def load_phrase_file(path: Path) -> list[str]:
         try:
             _compile_phrase(line)
         except PhraseError as e:
-            raise PhraseError(line, f"{path}:{lineno}: {e.reason}") from None
+            said = ProblemMessage.of("phrase.in_file", file=str(path), line=str(lineno), reason=e.said_reason)
+            raise PhraseError(line, said) from None
         phrases.append(line.replace("\\#", "#"))
     return phrases
 

@@ -51,6 +51,7 @@ from typing import Any
 
 from .errors import SvccheckError
 from .model import Finding, Report, Status, Waiver, WaiverStats, WaiverUse
+from .problems import ProblemMessage
 from .rules import in_file_order
 from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
 
@@ -83,13 +84,7 @@ def _entry_problems(doc: YamlDoc, index: int, entry: Mapping[str, Any]) -> list[
     keys: list[str | int] = ["waivers", index]
     problems = []
     if not any(name in entry for name in SELECTORS):
-        problems.append(
-            Problem(
-                doc.locate(keys),
-                f"waivers[{index}]",
-                "needs at least one of interaction, rule, site, agent (a waiver cannot cover everything)",
-            )
-        )
+        problems.append(Problem.of(doc.locate(keys), f"waivers[{index}]", ProblemMessage.of("waivers.no_selector")))
     expires = entry.get("expires")
     if not isinstance(expires, str) or not _DATE.search(expires):
         return problems  # missing or not YYYY-MM-DD: the schema says so
@@ -97,7 +92,8 @@ def _entry_problems(doc: YamlDoc, index: int, entry: Mapping[str, Any]) -> list[
         date.fromisoformat(expires)
     except ValueError:
         where = doc.locate([*keys, "expires"])
-        problems.append(Problem(where, f"waivers[{index}].expires", f"{expires!r} is not a date"))
+        said = ProblemMessage.of("waivers.not_a_date", value=repr(expires))
+        problems.append(Problem.of(where, f"waivers[{index}].expires", said))
     return problems
 
 
@@ -119,7 +115,7 @@ def load_waivers(path: Path) -> WaiverFile:
     try:
         doc = load_yaml(path)
     except YamlLoadError as err:
-        raise WaiverError(f"invalid waivers file {path}", (str(err.problem),)) from None
+        raise WaiverError(_invalid(path), (err.problem,)) from None
     data = doc.plain()
     problems = schema_problems(doc, data, WAIVERS_SCHEMA)
     entries = data.get("waivers") if isinstance(data, Mapping) else None
@@ -128,8 +124,12 @@ def load_waivers(path: Path) -> WaiverFile:
             problems += _entry_problems(doc, index, entry)
     if problems:
         ordered = in_file_order(problems, lambda p: p.location)
-        raise WaiverError(f"invalid waivers file {path}", tuple(str(p) for p in ordered))
+        raise WaiverError(_invalid(path), ordered)
     return WaiverFile(str(path), tuple(_waiver(doc, i, e) for i, e in enumerate(data["waivers"])))
+
+
+def _invalid(path: Path) -> ProblemMessage:
+    return ProblemMessage.of("waivers.invalid_file", path=str(path))
 
 
 def _glob(pattern: str | None, value: str | None) -> bool:

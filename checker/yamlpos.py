@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ruamel.yaml.scanner import Scanner
 
 from . import yamlcache
 from .model import SourceLocation
+from .problems import Param, ProblemMessage
 
 # Deeper nesting is refused while parsing: ruamel builds values recursively and would die of a
 # RecursionError a few hundred levels down, and no svccheck file needs more than a dozen levels.
@@ -41,14 +42,48 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem in a YAML file: where, which key (dotted path), what."""
+    """One problem in a YAML file: where, which key (dotted path), what.
+
+    `key` and `message` are English, as they always read (`str(problem)`, JSON for editors);
+    `said` is the message as a catalogue code and values (`svccheck.problems`), and `key_said`
+    the key when it is a label rather than a path ("(top level)", "file", "yaml"...), so that
+    `text` and `describe` can say them in another language. Made with `Problem.of`; a problem
+    made with an English message alone is said in English in every language. Neither is part of
+    a problem's identity."""
 
     location: SourceLocation
     key: str
     message: str
+    said: ProblemMessage | None = field(default=None, compare=False)
+    key_said: ProblemMessage | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, location: SourceLocation, key: str | ProblemMessage, said: ProblemMessage) -> Problem:
+        """A problem worded from `said`; `key` is a key path, or a label said in each language."""
+        if isinstance(key, ProblemMessage):
+            return cls(location, key.text("en"), said.text("en"), said, key)
+        return cls(location, key, said.text("en"), said)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang`; English is `message` itself, byte for byte."""
+        return self.message if lang == "en" or self.said is None else self.said.text(lang)
+
+    def key_text(self, lang: str = "en") -> str:
+        """The key in `lang`: a key path is the same in every language, a label is not."""
+        return self.key if lang == "en" or self.key_said is None else self.key_said.text(lang)
+
+    def describe(self, lang: str = "en") -> str:
+        """`file:line:col: key: message` in `lang` (English: `str(self)`)."""
+        return f"{self.location}: {self.key_text(lang)}: {self.text(lang)}"
 
     def __str__(self) -> str:
         return f"{self.location}: {self.key}: {self.message}"
+
+
+#: Problem keys that are labels, not key paths.
+TOP_LEVEL = ProblemMessage.of("label.top_level")
+FILE = ProblemMessage.of("label.file")
+YAML_LABEL = ProblemMessage.of("label.yaml")
 
 
 @dataclass(frozen=True)
@@ -118,14 +153,15 @@ def _parse(path: Path, text: str) -> Any:
         _check_tree(node)
         return yaml.constructor.construct_document(node)
     except _Refused as err:
-        raise YamlLoadError(_at(path, err.mark, err.message)) from None
+        raise YamlLoadError(_at(path, err.mark, err.said)) from None
     except MaxDepthExceededError as err:
-        raise YamlLoadError(_at(path, err.problem_mark, f"nested more than {MAX_DEPTH} levels deep")) from None
+        too_deep = ProblemMessage.of("yaml.too_deep", depth=str(MAX_DEPTH))
+        raise YamlLoadError(_at(path, err.problem_mark, too_deep)) from None
     except MarkedYAMLError as err:
         reason = " ".join(str(err.problem or err.context or "invalid YAML").split())
-        raise YamlLoadError(_at(path, err.problem_mark or err.context_mark, reason)) from None
+        raise YamlLoadError(_at(path, err.problem_mark or err.context_mark, _syntax(reason))) from None
     except YAMLError as err:
-        raise YamlLoadError(_at(path, None, " ".join(str(err).split()))) from None
+        raise YamlLoadError(_at(path, None, _syntax(" ".join(str(err).split())))) from None
     except Exception as err:
         # ruamel builds values with plain Python (datetime.date, int(), a dict lookup for
         # booleans...), whose ValueError, KeyError, ... say nothing about where they came from.
@@ -136,24 +172,30 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except OSError as err:
-        raise YamlLoadError(Problem(SourceLocation(str(path)), "file", f"cannot read: {err.strerror or err}")) from None
+        said = ProblemMessage.of("cannot_read", reason=str(err.strerror or err))
+        raise YamlLoadError(Problem.of(SourceLocation(str(path)), FILE, said)) from None
     except UnicodeDecodeError:
-        raise YamlLoadError(Problem(SourceLocation(str(path)), "file", "not UTF-8 text")) from None
+        raise YamlLoadError(Problem.of(SourceLocation(str(path)), FILE, ProblemMessage.of("not_utf8"))) from None
 
 
-def _at(path: Path, mark: StreamMark | None, message: str) -> Problem:
+def _syntax(reason: str) -> ProblemMessage:
+    """ruamel's words for what is wrong, which stay its English (after a translated prefix)."""
+    return ProblemMessage.of("yaml.syntax", reason=reason)
+
+
+def _at(path: Path, mark: StreamMark | None, said: ProblemMessage) -> Problem:
     if mark is None:
-        return Problem(SourceLocation(str(path)), "yaml", message)
-    return Problem(SourceLocation(str(path), mark.line + 1, mark.column + 1), "yaml", message)
+        return Problem.of(SourceLocation(str(path)), YAML_LABEL, said)
+    return Problem.of(SourceLocation(str(path), mark.line + 1, mark.column + 1), YAML_LABEL, said)
 
 
 class _Refused(Exception):
     """A composed document that is refused before its values are built."""
 
-    def __init__(self, mark: StreamMark, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, mark: StreamMark, said: ProblemMessage) -> None:
+        super().__init__(said.text("en"))
         self.mark = mark
-        self.message = message
+        self.said = said
 
 
 class _LocatingConstructor(RoundTripConstructor):
@@ -175,13 +217,15 @@ def _construction_problem(path: Path, constructor: Any, err: Exception) -> Probl
     reason = "" if isinstance(err, KeyError) else " ".join(str(err).split())  # a KeyError says only the key
     node = constructor.failed if isinstance(constructor, _LocatingConstructor) else None
     if node is None:
-        return _at(path, None, f"cannot read YAML: {reason or type(err).__name__}")
-    what = repr(node.value) if isinstance(node, ScalarNode) else f"this {_kind(node)}"
-    message = f"cannot read {what} as {_short(node.tag)}" + (f": {reason}" if reason else "")
+        return _at(path, None, ProblemMessage.of("yaml.cannot_build", reason=reason or type(err).__name__))
+    what = repr(node.value) if isinstance(node, ScalarNode) else ProblemMessage.of("yaml.this", kind=_kind(node))
+    said = ProblemMessage.of("yaml.cannot_read_value", what=what, tag=_short(node.tag))
+    if reason:  # Python's words (a date's "day is out of range for month"), as it says them
+        said = ProblemMessage.of("detail", message=said, detail=reason)
     if isinstance(node, ScalarNode) and node.ctag.handle is None:
         # No tag was written: the author most likely meant text that happens to look like a date.
-        message += " (quote it if it is meant as text)"
-    return _at(path, node.start_mark, message)
+        said = ProblemMessage.of("yaml.quote_if_text", message=said)
+    return _at(path, node.start_mark, said)
 
 
 @dataclass(slots=True)
@@ -217,10 +261,12 @@ def _check_tree(root: Node) -> None:
         if finished:
             counts = on_path.pop(id(node))
             if counts.extra > ALIAS_BUDGET:
-                named = f"alias *{counts.alias} makes" if counts.alias else "aliases make"
+                budget, kind = str(ALIAS_BUDGET), _kind(node)
                 raise _Refused(
                     node.start_mark,
-                    f"{named} this {_kind(node)} stand for more than {ALIAS_BUDGET} nodes: refusing a possible alias bomb",
+                    ProblemMessage.of("yaml.alias_bomb_named", alias=counts.alias, kind=kind, budget=budget)
+                    if counts.alias
+                    else ProblemMessage.of("yaml.alias_bomb", kind=kind, budget=budget),
                 )
             if node.anchor is not None:
                 done[id(node)] = counts.size
@@ -232,7 +278,7 @@ def _check_tree(root: Node) -> None:
             assert parent is not None  # only a child can be met twice
             on_path[id(parent)].add_repeat(node, done[id(node)])
         elif id(node) in on_path:
-            raise _Refused(node.start_mark, f"&{node.anchor} contains its own alias *{node.anchor}: recursive data is not supported")
+            raise _Refused(node.start_mark, ProblemMessage.of("yaml.recursive", anchor=str(node.anchor)))
         else:
             _check_node(node)
             counts = on_path[id(node)] = _Counts()
@@ -262,17 +308,19 @@ def _check_node(node: Node) -> None:
     if isinstance(node, ScalarNode) and isinstance(node.value, str):
         bad = _SURROGATE.search(node.value)
         if bad:
-            raise _Refused(node.start_mark, f"lone surrogate \\u{ord(bad.group()):04x} in a string: not valid Unicode text")
+            raise _Refused(node.start_mark, ProblemMessage.of("yaml.surrogate", codepoint=f"{ord(bad.group()):04x}"))
     if isinstance(node, MappingNode):
         for key, _ in node.value:
             if not isinstance(key, ScalarNode):
-                raise _Refused(key.start_mark, f"a mapping key must be text or a number, not a {_kind(key)}")
+                raise _Refused(key.start_mark, ProblemMessage.of("yaml.key_kind", kind=_kind(key)))
             if key.tag not in _KEY_TAGS:
-                raise _Refused(key.start_mark, f"a mapping key must be text or a number, not {_short(key.tag)} (quote it)")
+                raise _Refused(key.start_mark, ProblemMessage.of("yaml.key_tag", tag=_short(key.tag)))
 
 
-def _kind(node: Node) -> str:
-    return "mapping" if isinstance(node, MappingNode) else "list" if isinstance(node, SequenceNode) else "value"
+def _kind(node: Node) -> ProblemMessage:
+    """What a node is, as the messages name it: a mapping, a list or a value."""
+    name = "mapping" if isinstance(node, MappingNode) else "list" if isinstance(node, SequenceNode) else "value"
+    return ProblemMessage(f"yaml.kind.{name}")
 
 
 def _short(tag: str | None) -> str:
@@ -287,6 +335,11 @@ def dotted(keys: Iterable[str | int]) -> str:
     for key in keys:
         out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
     return out or "(top level)"
+
+
+def key_of(keys: Sequence[str | int]) -> str | ProblemMessage:
+    """A problem's key for `Problem.of`: the dotted path, or the top level's label."""
+    return dotted(keys) if keys else TOP_LEVEL
 
 
 def schema_problems(
@@ -310,19 +363,61 @@ def _problems(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[
         if extras:
             # jsonschema gives one error for all the extra keys of a mapping: one problem each, so
             # that `bogus: 1` does not hide `fail_on: minor` until the next run.
-            known = ", ".join(sorted(allowed))
-            return [
-                Problem(doc.locate([*keys, k], at_key=True), dotted([*keys, k]), f"unknown key (expected one of: {known})")
-                for k in extras
-            ]
+            unknown = ProblemMessage.of("yaml.unknown_key", known=", ".join(sorted(allowed)))
+            return [Problem.of(doc.locate([*keys, k], at_key=True), dotted([*keys, k]), unknown) for k in extras]
     if error.validator == "required" and isinstance(error.instance, Mapping):
-        return [Problem(doc.locate(keys, at_key=True), dotted(keys), error.message)]
+        return [Problem.of(doc.locate(keys, at_key=True), key_of(keys), schema_said(error))]
     if error.validator in ("enum", "const"):
         value: Any = error.validator_value
         options = list(value) if error.validator == "enum" else [value]
         listed = ", ".join(str(o) for o in options)
-        return [Problem(doc.locate(keys), dotted(keys), f"{error.instance!r} is not one of: {listed}")]
-    return [Problem(doc.locate(keys), dotted(keys), error.message)]
+        said = ProblemMessage.of("yaml.not_one_of", value=repr(error.instance), listed=listed)
+        return [Problem.of(doc.locate(keys), key_of(keys), said)]
+    return [Problem.of(doc.locate(keys), key_of(keys), schema_said(error))]
+
+
+def schema_said(error: jsonschema.ValidationError) -> ProblemMessage:
+    """jsonschema's message for an error, which stays its English, with the values the template
+    of its keyword names: the keywords of the interaction schema as `interactions.schema_message`
+    says them, and the others that svccheck's YAML files use (`_KEYWORD_VALUES`); verbatim for
+    a keyword with neither."""
+    values = _KEYWORD_VALUES.get(str(error.validator))
+    if values is not None:
+        code, params = values(error)
+        return ProblemMessage.of(code, message=error.message, **params)
+    # Imported only here, for a file with a problem: reading interactions is no part of loading
+    # rules, and a command that loads valid rules need not pay for it.
+    from .interactions import schema_message
+
+    return schema_message(error)
+
+
+def _limited(code: str, error: jsonschema.ValidationError) -> tuple[str, dict[str, Param]]:
+    """minItems, minProperties: "should be non-empty" for a limit of 1, else "is too short"."""
+    if error.validator_value == 1:
+        code += ".empty"
+    return code, {"instance": repr(error.instance), "limit": str(error.validator_value)}
+
+
+def _one_of(error: jsonschema.ValidationError) -> tuple[str, dict[str, Param]]:
+    # jsonschema gives the branches' errors as the context of "is not valid under any of the
+    # given schemas", and none with "is valid under each of ..." (more than one branch fits).
+    return "schema.oneOf" if error.context else "schema.oneOf.many", {"instance": repr(error.instance)}
+
+
+#: The values each keyword's template names (`problems.CATALOGUE["schema.<keyword>"]`), for the
+#: keywords that svccheck's YAML files use beyond those of the interaction schema.
+_KEYWORD_VALUES: Mapping[str, Callable[[jsonschema.ValidationError], tuple[str, dict[str, Param]]]] = {
+    "minItems": lambda e: _limited("schema.minItems", e),
+    "minProperties": lambda e: _limited("schema.minProperties", e),
+    "maximum": lambda e: ("schema.maximum", {"instance": repr(e.instance), "maximum": repr(e.validator_value)}),
+    "exclusiveMinimum": lambda e: (
+        "schema.exclusiveMinimum", {"instance": repr(e.instance), "minimum": repr(e.validator_value)}
+    ),
+    "uniqueItems": lambda e: ("schema.uniqueItems", {"instance": repr(e.instance)}),
+    "oneOf": _one_of,
+    "not": lambda e: ("schema.not", {"instance": repr(e.instance), "schema": repr(e.validator_value)}),
+}
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:

@@ -18,8 +18,8 @@ WRONG_KIND = (
 )
 
 
-def _test(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["test", *args], env={"LANG": "C"})
+def _test(*args: str, locale: str = "C") -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["test", *args], env={"LANG": locale, "LC_ALL": None, "LC_MESSAGES": None})
     assert not result.exception or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
@@ -177,3 +177,104 @@ def test_a_case_whose_interactions_cannot_be_used_is_an_error_not_a_failure(here
         "mine/fixtures/unthanked.jsonl:3:45: interaction u-3: events[0]: 'type' is a required property\n"
         "svccheck: error: 3 problem(s) in fixture cases\n",
     )
+
+
+# --- --lang zh: the whole output in Chinese (English unless given, whatever the locale) ---------------------
+
+
+def test_failures_in_chinese(here: Path) -> None:
+    shutil.copytree(TESTING / "failing", here / "mine")
+    assert _test("mine", "--lang", "zh") == (
+        1,
+        "未通过 local.thank-wrongly fail[0]（mine/local.thank-wrongly.yaml:31:9）\n"
+        "    应为 ['complaint handled without thanking the customer']，实际：无问题\n"
+        "未通过 用例 mine/fixtures/thanked.json（mine/fixtures/thanked.expected.yaml）\n"
+        "    应有 1 条问题，实际 0 条\n"
+        "    缺少：local.thank-wrongly（事件 1）\n"
+        "通过 1 个，未通过 2 个\n",
+        "",
+    )
+
+
+def test_the_output_is_english_unless_lang_says_otherwise(here: Path) -> None:
+    """Examples are written against one language's messages: the locale does not change a run."""
+    shutil.copytree(TESTING / "failing", here / "mine")
+    assert _test("mine", locale="zh_CN.UTF-8") == _test("mine")
+
+
+def test_what_examples_and_cases_got_in_chinese(here: Path) -> None:
+    (here / "mine" / "fx").mkdir(parents=True)
+    shutil.copy(TESTING / "passing" / "local.thank-for-complaint.yaml", here / "mine")
+    rule = (here / "mine" / "local.thank-for-complaint.yaml")
+    rule.write_text(rule.read_text(encoding="utf-8").replace(
+        "  fail:   # interactions the rule must flag (here with the exact message)\n",
+        "    - {channel: chat, tags: [complaint], events: [{type: utterance, speaker: agent, text: 好的}]}\n"
+        "    - {channel: 5}\n"
+        "  fail:   # interactions the rule must flag (here with the exact message)\n"
+        "    - interaction: {channel: chat, tags: [complaint], events: [{type: utterance, speaker: agent, text: 好的}]}\n"
+        "      findings: 2\n"
+        "    - {channel: chat}\n",
+    ), encoding="utf-8")
+    (here / "mine" / "fx" / "a.json").write_text(
+        '[{"id": "a", "channel": "chat", "tags": ["complaint"], "events": '
+        '[{"type": "utterance", "speaker": "agent", "text": "好的"}]}]', encoding="utf-8"
+    )
+    (here / "mine" / "fx" / "a.expected.yaml").write_text(
+        "rules: [local.thank-for-complaint]\nfindings: [{rule: local.thank-for-complaint, interaction: b}]\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _test("mine", "--lang", "zh")
+    assert code == 1
+    assert [line for line in out.splitlines() if line.startswith("    ")] == [
+        "    应无问题，实际：['处理投诉时没有感谢客户的反馈']",
+        "    示例不是有效的交互记录：channel：5 的类型不对，应为字符串",
+        "    应有 2 条问题，实际 1 条：['处理投诉时没有感谢客户的反馈']",
+        "    应至少有 1 条问题，实际没有",
+        "    应为 ['complaint handled without thanking the customer']，实际：['处理投诉时没有感谢客户的反馈']",
+        "    应有 1 条问题，实际 1 条",
+        "    缺少：local.thank-for-complaint [b]",
+        "    多余：local.thank-for-complaint [a]：'处理投诉时没有感谢客户的反馈'",
+    ]
+    assert out.splitlines()[-1] == "通过 1 个，未通过 6 个"
+
+
+def test_bad_case_files_in_chinese(here: Path) -> None:
+    shutil.copytree(TESTING / "bad-cases", here / "cases")
+    assert _test("cases", "--lang", "zh") == (2, "", (
+        "cases/orphan.expected.yaml:1:1: 文件: 旁边没有交互文件 orphan.json 或 orphan.jsonl（应恰好有一个）\n"
+        "cases/orphan.expected.yaml:1:29: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）\n"
+        "cases/thanked.expected.yaml:1:10: [0].rule: 未知的规则 'local.no-such-rule'\n"
+        "svccheck: error: 测试用例中有 3 个问题\n"
+    ))
+
+
+def test_broken_rules_and_case_files_in_chinese(here: Path) -> None:
+    _broken_rules_and_cases(here)
+    code, out, err = _test("mine", "--lang", "zh")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "mine/unparsable.yaml:10:8: YAML: 语法错误：expected ',' or ']', but got ':'",
+        "mine/wrong-kind.yaml:7:15: check.kind: 未知的检查类型 'required-phrase'（已知类型：checklist, condition, "
+        "forbidden-phrases, interval, promise, required-phrases, scorecard, sequence, survey-gap, threshold）",
+        "mine/cases/orphan.expected.yaml:1:1: 文件: 旁边没有交互文件 orphan.json 或 orphan.jsonl（应恰好有一个）",
+        "mine/cases/orphan.expected.yaml:1:29: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）",
+        "mine/cases/thanked.json:2:13: 输入: JSON 无效：此处应为一个值",
+        "svccheck: error: 规则文件中有 2 个问题；测试用例中另有 3 个问题",
+    ]
+
+
+def test_nothing_to_test_in_chinese(here: Path) -> None:
+    (here / "empty").mkdir()
+    assert _test("empty", "--lang", "zh") == (2, "", "svccheck: error: 没有可测试的内容：没有找到规则示例或测试用例\n")
+
+
+def test_a_case_the_rules_cannot_measure_in_chinese(here: Path) -> None:
+    (here / "mine").mkdir()
+    (here / "mine" / "a.json").write_text('[{"id": "a", "channel": "phone", "metrics": {"rings": "x"}}]', encoding="utf-8")
+    (here / "mine" / "a.expected.yaml").write_text("rules: [phone.answer-within-three-rings]\nfindings: []\n",
+                                                  encoding="utf-8")
+    assert _test("mine", "--lang", "zh") == (1, (
+        "未通过 用例 mine/a.json（mine/a.expected.yaml）\n"
+        "    输入有问题：mine/a.json:1:2: 交互 a: 规则 phone.answer-within-three-rings: 指标 'rings' 的值 'x' 不是数字\n"
+        "通过 0 个，未通过 1 个\n"
+    ), "")

@@ -7,7 +7,8 @@ Fenced blocks are recognised by their info string (language, role, optional path
   the project's own configuration);
 - ``yaml expected PATH`` / ``json interaction PATH``: a fixture case of the tutorial project;
 - ``yaml broken PATH``: a rule with mistakes; the next ``text lint-output`` block is exactly
-  what `svccheck lint` prints for it;
+  what `svccheck lint` prints for it, and a ``text lint-output-zh`` block right after it what
+  `svccheck lint --lang zh` prints;
 - ``text test-output PATH``: exactly what `svccheck test PATH` prints in the tutorial project;
 - ``text failing-test-output PATH``: exactly what it prints after the edits the guide describes;
 - ``text explain-excerpt RULE``: lines that `svccheck explain RULE` prints in the tutorial project;
@@ -144,6 +145,9 @@ def test_broken_rule_snippets_give_exactly_the_lint_output_shown(tmp_path: Path,
     assert (shown.language, shown.role) == ("text", "lint-output")
     code, out, _ = _run("lint", str(path.parent.relative_to(tmp_path)))
     assert (code, out) == (2, shown.body)
+    after = SNIPPETS[SNIPPETS.index(snippet) + 2] if SNIPPETS.index(snippet) + 2 < len(SNIPPETS) else None
+    if after is not None and (after.language, after.role) == ("text", "lint-output-zh"):
+        assert _run("lint", str(path.parent.relative_to(tmp_path)), "--lang", "zh")[:2] == (2, after.body)
     code, _, _ = _run("audit", str(DOC.parents[1] / "examples" / "phone-calls.json"), "--rules", snippet.arg.split("/")[0])
     assert code == 2  # and the audit refuses to run
 

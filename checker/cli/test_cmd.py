@@ -11,6 +11,7 @@ import click
 
 from ..config import find_config, load_config, load_rule_set
 from ..errors import ExitCode, RuleError, SvccheckError
+from ..problems import ProblemMessage
 from ..rules import Rule
 from ..ruletest import expected_files, load_cases, render_results, run_cases, run_examples
 from ..yamlpos import Problem
@@ -27,18 +28,18 @@ def _every_problem(rules: RuleError | None, cases: Sequence[Problem]) -> RuleErr
     `load_rule_set` raised them, in file order), then the case files' (in file order). Either
     kind alone reads as it always has ("2 problem(s) in rule files"); both together,
     "2 problem(s) in rule files and 1 in fixture cases"."""
-    problems = tuple(map(str, cases))
+    count = str(len(cases))
     if rules is None:
-        return RuleError(f"{len(problems)} problem(s) in fixture cases", problems)
-    if not problems:
+        return RuleError(ProblemMessage.of("cases.problems", count=count), cases)
+    if not cases:
         return rules
-    return RuleError(f"{rules} and {len(problems)} in fixture cases", (*rules.problems, *problems))
+    return RuleError(ProblemMessage.of("cases.and_problems", rules=rules.said, count=count), (*rules.located, *cases))
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the messages that examples and cases compare.")
+              help="Language of the messages that examples and cases compare, and of the output.")
 @config_option
 @user_errors
 def test(paths: tuple[Path, ...], lang: str, config_path: Path | None) -> None:
@@ -48,6 +49,11 @@ def test(paths: tuple[Path, ...], lang: str, config_path: Path | None) -> None:
 
     Examples test each rule as its file writes it; fixture cases test the rule set as configured.
     Prints each failing case with expected vs actual, then `N passed, N failed`.
+
+    Everything is said in --lang: the findings' messages compared, what a failing case expected
+    and got, and the problems of rules and case files (file names, rule ids, keys and values as
+    they are). It is English unless given, whatever the locale: examples are written against
+    the messages of one language, and a run checks them the same way everywhere.
 
     Exit codes: 0 all passed; 1 a case failed; 2 a rule, case file or configuration is invalid
     (every such problem is listed, the rules' before the case files').
@@ -69,7 +75,7 @@ def test(paths: tuple[Path, ...], lang: str, config_path: Path | None) -> None:
     if problems:
         raise _every_problem(None, problems)
     if not any(rule.examples for rule in tested) and not cases:
-        raise SvccheckError("nothing to test: no rule examples or fixture cases found")
+        raise SvccheckError(ProblemMessage.of("cases.nothing_to_test"))
     results = itertools.chain(run_examples(tested, lang), run_cases(cases, configured.rules, lang))
-    _, failed = render_results(results, sys.stdout)
+    _, failed = render_results(results, sys.stdout, lang)
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)

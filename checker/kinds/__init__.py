@@ -99,11 +99,14 @@ class CompileContext:
 class CompileError(ValueError):
     """A parameter that passed the schema but cannot be compiled (bad phrase, missing file).
 
-    `path` is the key path inside the `check` block, for file:line:col reporting.
+    `path` is the key path inside the `check` block, for file:line:col reporting. `str(err)` is
+    English; `said` is the same message to say in another language (see `svccheck.problems`);
+    an error raised with a plain string is said in English only.
     """
 
-    def __init__(self, path: Sequence[str | int], message: str) -> None:
-        super().__init__(message)
+    def __init__(self, path: Sequence[str | int], said: ProblemMessage | str) -> None:
+        self.said = said if isinstance(said, ProblemMessage) else ProblemMessage.verbatim(said)
+        super().__init__(self.said.text("en"))
         self.path = tuple(path)
 
 

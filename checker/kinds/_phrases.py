@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import builtin_rules_dir
+from ..problems import ProblemMessage
 from ..text import PhraseError, PhraseMatcher, load_phrase_file
 from . import CompileContext, CompileError
 
@@ -42,7 +43,7 @@ class CompileErrors(CompileError):
     list, say). The first is also this error's own path and message, for callers that show one."""
 
     def __init__(self, errors: Sequence[CompileError]) -> None:
-        super().__init__(errors[0].path, str(errors[0]))
+        super().__init__(errors[0].path, errors[0].said)
         self.errors = tuple(errors)
 
 
@@ -58,7 +59,8 @@ def collect_phrases(
         try:
             phrases.extend(load_phrase_file(path))
         except OSError as err:
-            errors.append(CompileError([files_key, index], f"cannot read phrase file {name}: {err.strerror or err}"))
+            said = ProblemMessage.of("check.cannot_read_phrase_file", name=name, reason=str(err.strerror or err))
+            errors.append(CompileError([files_key, index], said))
         except PhraseError as err:
             errors.append(CompileError([files_key, index], _file_problem(err, path, name)))
     if errors:
@@ -66,15 +68,20 @@ def collect_phrases(
     return phrases
 
 
-def _file_problem(err: PhraseError, path: Path, name: str) -> str:
+def _file_problem(err: PhraseError, path: Path, name: str) -> ProblemMessage:
     """`lists/bad.txt:2: phrase "赔(偿": unbalanced '('...`: the file as the rule names it (the
     error names the resolved path), its line, then the phrase."""
-    reason = err.reason.replace(str(path), name)
-    text = str(err)
-    if not text.endswith(err.reason) or text == err.reason:  # about the file, not a phrase
-        return reason
-    where, _, rest = reason.partition(": ")
-    return f"{where}: {text[: len(text) - len(err.reason) - 2]}: {rest}"
+    said = err.said_reason
+    params = dict(said.params)
+    if said.code == "phrase.file_not_utf8":
+        params["file"] = name
+    elif said.code == "phrase.in_file":  # a phrase of the file: named after the file and line
+        phrase = dict(err.said.params)["phrase"]
+        params["file"] = name
+        params["reason"] = ProblemMessage.of("phrase.error", phrase=phrase, reason=params["reason"])
+    else:
+        return ProblemMessage.verbatim(err.reason.replace(str(path), name))
+    return ProblemMessage(said.code, tuple(params.items()))
 
 
 def _grouped(errors: Sequence[CompileError]) -> CompileError:
@@ -85,11 +92,11 @@ def compile_matcher(
     phrases: Sequence[str], key_path: Sequence[str | int], context: CompileContext
 ) -> PhraseMatcher:
     if not phrases:
-        raise CompileError(key_path, "no phrases given (use phrases or phrase-files)")
+        raise CompileError(key_path, ProblemMessage.of("check.no_phrases"))
     try:
         return PhraseMatcher(phrases)
     except PhraseError as err:
-        raise CompileError(key_path, str(err)) from None
+        raise CompileError(key_path, err.said) from None
 
 
 def matcher_from(params: Mapping[str, Any], context: CompileContext) -> PhraseMatcher:
@@ -114,7 +121,7 @@ def _inline_errors(inline: Sequence[str]) -> list[CompileError]:
         try:
             PhraseMatcher([phrase])
         except PhraseError as err:
-            errors.append(CompileError(["phrases", index], str(err)))
+            errors.append(CompileError(["phrases", index], err.said))
     return errors
 
 

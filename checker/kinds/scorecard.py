@@ -29,6 +29,7 @@ Failing::
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -96,6 +97,25 @@ def _score_problem(card: Scorecard, interaction: Interaction, reason: str) -> Pr
     return reason
 
 
+# What `build_scorecard` says of an inconsistent scorecard (ScorecardError carries only its text).
+_COMPILE_PROBLEMS = (
+    (re.compile(r"duplicate section id (?P<id>.+)"), "check.duplicate_section"),
+    (re.compile(r"(?P<name>.+) is scored twice \(first at (?P<first>[^()]*)\)"), "check.scored_twice"),
+)
+
+
+def _compile_problem(reason: str) -> ProblemMessage | str:
+    """A `ScorecardError`'s reason as a message of the catalogue, so that it is said in the
+    report's language; its English alone when it reads otherwise."""
+    for pattern, code in _COMPILE_PROBLEMS:
+        found = pattern.fullmatch(reason)
+        if found is not None:
+            said = ProblemMessage.of(code, **found.groupdict())
+            if said.text("en") == reason:
+                return said
+    return reason
+
+
 @dataclass(frozen=True)
 class ScorecardCheck:
     card: Scorecard
@@ -141,5 +161,5 @@ class ScorecardKind:
         try:
             card = build_scorecard(context.rule_id, Localised(context.rule_id, context.rule_id), params)
         except ScorecardError as err:
-            raise CompileError(err.path, str(err)) from None
+            raise CompileError(err.path, _compile_problem(str(err))) from None
         return ScorecardCheck(card, Condition("<", card.pass_mark))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..model import Event, Evidence, Interaction
+from ..problems import ProblemMessage
 from ..text import PhraseMatcher
 from . import CompileContext, CompileError, Condition, Measurement
 from ._phrases import PHRASE_FILES_SCHEMA, PHRASES_SCHEMA, SPEAKERS_SCHEMA, CompileErrors, matcher_from
@@ -132,7 +133,8 @@ class Sequence_:
         errors: list[CompileError] = []  # every problem of every step, each at its own key
         for index, raw in enumerate(params["steps"]):
             if raw["name"] in names:
-                errors.append(CompileError(["steps", index, "name"], f"duplicate step name {raw['name']!r}"))
+                said = ProblemMessage.of("check.duplicate_step", name=repr(raw["name"]))
+                errors.append(CompileError(["steps", index, "name"], said))
             names.add(raw["name"])
             matcher = None
             if "event" not in raw:
@@ -140,7 +142,7 @@ class Sequence_:
                     matcher = matcher_from(raw, context)
                 except CompileError as err:
                     found = err.errors if isinstance(err, CompileErrors) else (err,)
-                    errors += [CompileError(["steps", index, *e.path], str(e)) for e in found]
+                    errors += [CompileError(["steps", index, *e.path], e.said) for e in found]
                     continue
             steps.append(Step(raw["name"], raw.get("event"), matcher, frozenset(raw.get("speakers", ("agent",)))))
         if errors:
