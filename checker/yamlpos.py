@@ -11,9 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import MaxDepthExceededError
@@ -26,6 +25,9 @@ from ruamel.yaml.scanner import Scanner
 from . import yamlcache
 from .model import SourceLocation
 from .problems import Param, ProblemMessage
+
+if TYPE_CHECKING:
+    import jsonschema
 
 # Deeper nesting is refused while parsing: ruamel builds values recursively and would die of a
 # RecursionError a few hundred levels down, and no svccheck file needs more than a dozen levels.
@@ -345,7 +347,17 @@ def key_of(keys: Sequence[str | int]) -> str | ProblemMessage:
 def schema_problems(
     doc: YamlDoc, instance: Any, schema: Mapping[str, Any], prefix: Sequence[str | int] = ()
 ) -> list[Problem]:
-    """Every schema violation of `instance` (found at `prefix` in `doc`), located and worded."""
+    """Every schema violation of `instance` (found at `prefix` in `doc`), located and worded.
+
+    An instance found valid before against the same schema is not validated again (see
+    `yamlcache.known_valid`): with the rules unchanged, a command then never imports jsonschema
+    (50 ms) nor runs it over thirty files (50 ms)."""
+    return yamlcache.known_valid(instance, schema, lambda: _validate(doc, instance, schema, prefix))
+
+
+def _validate(doc: YamlDoc, instance: Any, schema: Mapping[str, Any], prefix: Sequence[str | int]) -> list[Problem]:
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
@@ -435,7 +447,9 @@ def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
     depth = max(len(e.absolute_path) for e in candidates)
     candidates = [e for e in candidates if len(e.absolute_path) == depth]
     unknown = [e for e in candidates if e.validator in ("additionalProperties", "unevaluatedProperties")]
-    best = jsonschema.exceptions.best_match(unknown or candidates)
+    from jsonschema.exceptions import best_match
+
+    best = best_match(unknown or candidates)
     if best is not None and len(best.absolute_path) >= len(error.absolute_path):
         return _deepest(best)
     return error

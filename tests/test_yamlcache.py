@@ -161,3 +161,67 @@ def test_loading_the_built_in_rules_twice_gives_the_same_rules(cache: Path) -> N
     assert [(r.id, r.location, r.title, r.message, r.severity) for r in load_rules([])] == [
         (r.id, r.location, r.title, r.message, r.severity) for r in fresh
     ]
+
+
+def _validator(found: list[str], problems: list[str]) -> Any:
+    def validate() -> list[str]:
+        found.append("validated")
+        return list(problems)
+
+    return validate
+
+
+def test_a_valid_instance_is_known_valid_the_next_time(cache: Path) -> None:
+    schema = {"type": "object", "required": ["id"]}
+    calls: list[str] = []
+    assert yamlcache.known_valid({"id": "a"}, schema, _validator(calls, [])) == []
+    assert yamlcache.known_valid({"id": "a"}, dict(schema), _validator(calls, [])) == []
+    assert calls == ["validated"]
+
+
+def test_problems_are_found_every_time(cache: Path) -> None:
+    schema = {"type": "object", "required": ["id"]}
+    calls: list[str] = []
+    for _ in range(2):
+        assert yamlcache.known_valid({}, schema, _validator(calls, ["'id' is a required property"])) == [
+            "'id' is a required property"
+        ]
+    assert len(calls) == 2
+
+
+def test_another_schema_or_other_types_are_validated_afresh(cache: Path) -> None:
+    import datetime
+
+    calls: list[str] = []
+    yamlcache.known_valid({"at": "2026-01-01"}, {"type": "object"}, _validator(calls, []))
+    yamlcache.known_valid({"at": "2026-01-01"}, {"type": "object", "required": ["at"]}, _validator(calls, []))
+    # the same text as a date (unquoted in YAML) is another instance: a string schema rejects it
+    yamlcache.known_valid({"at": datetime.date(2026, 1, 1)}, {"type": "object"}, _validator(calls, []))
+    yamlcache.known_valid({"at": 1}, {"type": "object"}, _validator(calls, []))
+    yamlcache.known_valid({"at": True}, {"type": "object"}, _validator(calls, []))
+    assert len(calls) == 5
+
+
+def test_without_a_cache_every_instance_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SVCCHECK_CACHE_DIR", "")
+    calls: list[str] = []
+    for _ in range(2):
+        yamlcache.known_valid({"id": "a"}, {"type": "object"}, _validator(calls, []))
+    assert len(calls) == 2
+
+
+def test_with_the_rules_unchanged_a_command_needs_no_jsonschema(tmp_path: Path) -> None:
+    # The second run reads every rule file and its validity from the cache: jsonschema (50 ms
+    # to import, 50 ms to validate thirty files) is not even imported.
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SVCCHECK_CACHE_DIR": str(tmp_path / "cache")}
+    probe = (
+        "import sys\n"
+        "from svccheck.config import load_config, load_rule_set\n"
+        "rules = load_rule_set(load_config(None)).rules\n"
+        "print(len(rules), 'jsonschema' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path) for _ in range(2)]
+    assert [r.stdout.split() for r in runs] == [["24", "True"], ["24", "False"]], [r.stderr for r in runs]
