@@ -85,3 +85,16 @@ def test_audit_on_a_terminal_shows_progress_on_stderr_only(monkeypatch: pytest.M
     assert shown.stdout == plain.stdout
     assert "\rauditing: 2\x1b[K" in shown.stderr and shown.stderr.endswith("\r\x1b[K")
     assert plain.stderr == ""
+
+
+def test_items_pass_untouched_and_uncounted_when_no_bar_can_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not a terminal, or a small job of known size: the items are yielded as they are, without
+    # a count per item (it was 0.5 us an item of the main process of an audit).
+    counted: list[int] = []
+    monkeypatch.setattr(Progress, "advance", lambda self, count=1: counted.append(count))
+    items = [object(), None, 3]
+    assert list(track(iter(items), total=None, label="x", stream=io.StringIO())) == items
+    assert list(track(iter(items), total=3, label="x", stream=Terminal())) == items
+    assert counted == []
+    assert list(track(iter(items), total=None, label="x", stream=Terminal())) == items
+    assert counted == [1, 1, 1]
