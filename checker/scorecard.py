@@ -34,12 +34,18 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from .model import Dimension, Interaction, Localised
+from .problems import ProblemMessage
 
 Outcome = Literal["met", "not met", "n/a"]
 
 
 class ScoreError(ValueError):
-    """An interaction value an item cannot score (e.g. checklist item 3, metric "fast")."""
+    """An interaction value an item cannot score (e.g. checklist item 3, metric "fast");
+    `said`: the message, to be said in a report's language (`str(err)` is its English)."""
+
+    def __init__(self, said: ProblemMessage) -> None:
+        super().__init__(said.text("en"))
+        self.said = said
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +67,13 @@ class Item:
             if value is None:
                 return "n/a"
             if not isinstance(value, bool):
-                raise ScoreError(f"checklist item {self.name!r} is {value!r}, not true, false or null")
+                raise ScoreError(ProblemMessage.of("measure.checklist_not_bool", item=repr(self.name), value=repr(value)))
             return "met" if value else "not met"
         value = interaction.metrics.get(self.name)
         if value is None:
             return "n/a"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScoreError(f"metric {self.name!r} is {value!r}, not a number")
+            raise ScoreError(ProblemMessage.of("measure.metric_not_number", name=repr(self.name), value=repr(value)))
         assert self.limit is not None
         within = value <= self.limit if self.op == "max" else value >= self.limit
         return "met" if within else "not met"
@@ -198,11 +204,13 @@ def weakest_dimension(
 
 
 class ScorecardError(ValueError):
-    """A scorecard that passed its schema but is inconsistent; `path` locates it in `check`."""
+    """A scorecard that passed its schema but is inconsistent; `path` locates it in `check`,
+    `said` is the message (`str(err)` is its English)."""
 
-    def __init__(self, path: Sequence[str | int], message: str) -> None:
-        super().__init__(message)
+    def __init__(self, path: Sequence[str | int], said: ProblemMessage) -> None:
+        super().__init__(said.text("en"))
         self.path = tuple(path)
+        self.said = said
 
 
 def _localised(value: Any, default: str) -> Localised:
@@ -220,7 +228,8 @@ def build_scorecard(rule_id: str, title: Localised, params: Mapping[str, Any]) -
     sections = []
     for s_index, raw in enumerate(params["sections"]):
         if raw["id"] in seen_sections:
-            raise ScorecardError(["sections", s_index, "id"], f"duplicate section id {raw['id']!r}")
+            said = ProblemMessage.of("check.duplicate_section", id=repr(raw["id"]))
+            raise ScorecardError(["sections", s_index, "id"], said)
         seen_sections.add(raw["id"])
         items = []
         for i_index, entry in enumerate(raw["items"]):
@@ -229,7 +238,8 @@ def build_scorecard(rule_id: str, title: Localised, params: Mapping[str, Any]) -
             name = entry[source]
             if name in seen_items:
                 first = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in seen_items[name]).lstrip(".")
-                raise ScorecardError([*path, source], f"{name!r} is scored twice (first at {first})")
+                said = ProblemMessage.of("check.scored_twice", name=repr(name), first=first)
+                raise ScorecardError([*path, source], said)
             seen_items[name] = path
             op: Literal["max", "min"] | None = None
             if source == "metric":

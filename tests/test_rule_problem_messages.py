@@ -299,14 +299,6 @@ def test_check_compile_errors_in_chinese(tmp_path: Path, standards: dict[str, St
     assert english.split(": ", 1)[0] == said.split(": ", 1)[0]
 
 
-def test_a_compile_error_worded_otherwise_stays_english(monkeypatch: pytest.MonkeyPatch) -> None:
-    from svccheck.kinds import scorecard
-
-    assert scorecard._compile_problem("something else entirely") == "something else entirely"
-    said = scorecard._compile_problem("duplicate section id 'a'")
-    assert isinstance(said, ProblemMessage) and said.text("zh") == "分区 id 'a' 重复"
-
-
 def test_rule_sets_in_chinese(tmp_path: Path, standards: dict[str, Standard]) -> None:
     for name in ("a", "b"):
         (tmp_path / f"{name}.yaml").write_text(HEAD + "check: {kind: required-phrases, phrases: [x]}\n", encoding="utf-8")

@@ -29,7 +29,6 @@ Failing::
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -37,7 +36,6 @@ from importlib import resources
 from typing import Any, ClassVar
 
 from ..model import Interaction, Localised
-from ..problems import ProblemMessage
 from ..scorecard import Scorecard, ScorecardError, ScoreError, VisitScore, build_scorecard, score_visit
 from . import CompileContext, CompileError, Condition, MeasureError, Measurement
 
@@ -81,41 +79,6 @@ def _fields(result: VisitScore) -> dict[str, Any]:
     }
 
 
-def _score_problem(card: Scorecard, interaction: Interaction, reason: str) -> ProblemMessage | str:
-    """A `ScoreError`'s reason as the message of the checklist and threshold kinds whose English
-    it is, so that it is said in the report's language; else its English alone. (ScoreError
-    carries only its text: it is matched against what each item could have said.)"""
-    for _, item in card.items():
-        if item.source == "item":
-            value = interaction.checklist.get(item.name)
-            said = ProblemMessage.of("measure.checklist_not_bool", item=repr(item.name), value=repr(value))
-        else:
-            value = interaction.metrics.get(item.name)
-            said = ProblemMessage.of("measure.metric_not_number", name=repr(item.name), value=repr(value))
-        if said.text("en") == reason:
-            return said
-    return reason
-
-
-# What `build_scorecard` says of an inconsistent scorecard (ScorecardError carries only its text).
-_COMPILE_PROBLEMS = (
-    (re.compile(r"duplicate section id (?P<id>.+)"), "check.duplicate_section"),
-    (re.compile(r"(?P<name>.+) is scored twice \(first at (?P<first>[^()]*)\)"), "check.scored_twice"),
-)
-
-
-def _compile_problem(reason: str) -> ProblemMessage | str:
-    """A `ScorecardError`'s reason as a message of the catalogue, so that it is said in the
-    report's language; its English alone when it reads otherwise."""
-    for pattern, code in _COMPILE_PROBLEMS:
-        found = pattern.fullmatch(reason)
-        if found is not None:
-            said = ProblemMessage.of(code, **found.groupdict())
-            if said.text("en") == reason:
-                return said
-    return reason
-
-
 @dataclass(frozen=True)
 class ScorecardCheck:
     card: Scorecard
@@ -130,7 +93,7 @@ class ScorecardCheck:
         try:
             result = score_visit(self.card, interaction)
         except ScoreError as err:
-            raise MeasureError(_score_problem(self.card, interaction, str(err))) from None
+            raise MeasureError(err.said) from None
         if result is None:
             return []
         # An auto-failed visit measures -1, below any pass mark (even 0): the engine still decides.
@@ -161,5 +124,5 @@ class ScorecardKind:
         try:
             card = build_scorecard(context.rule_id, Localised(context.rule_id, context.rule_id), params)
         except ScorecardError as err:
-            raise CompileError(err.path, _compile_problem(str(err))) from None
+            raise CompileError(err.path, err.said) from None
         return ScorecardCheck(card, Condition("<", card.pass_mark))
