@@ -1026,19 +1026,12 @@ def _datetime(value: str, path: tuple[str | int, ...]) -> float:
     try:
         return parse_datetime(value)
     except TimeFormatError as err:
-        raise _Invalid(_time_problem(path, value, err), path) from None
+        raise _Invalid(_time_problem(path, err), path) from None
 
 
-def _time_problem(path: tuple[str | int, ...], value: str, err: TimeFormatError) -> ProblemMessage:
-    """`events[2].at: '...' has no UTC offset (...)`: `parse_datetime`'s reason, as the message
-    whose English is the reason's own words (verbatim if it is neither of the two it gives)."""
-    reason = str(err)
-    candidates = (
-        ProblemMessage.of("time.not_iso", value=repr(value)),
-        ProblemMessage.of("time.no_offset", value=repr(value), text=value),
-    )
-    said = next((c for c in candidates if c.text("en") == reason), ProblemMessage.verbatim(reason))
-    return ProblemMessage.of("at_path", path=_json_path(path), what=said)
+def _time_problem(path: tuple[str | int, ...], err: TimeFormatError) -> ProblemMessage:
+    """`events[2].at: '...' has no UTC offset (...)`: `parse_datetime`'s reason at its path."""
+    return ProblemMessage.of("at_path", path=_json_path(path), what=err.said)
 
 
 def resolve_time(value: Any, start: float | None, path: tuple[str | int, ...]) -> float | None:
@@ -1111,4 +1104,4 @@ def _event_datetime(value: str, index: int, key: str) -> float:
     try:
         return parse_datetime(value)
     except TimeFormatError as err:
-        raise _Invalid(_time_problem(("events", index, key), value, err), ("events", index, key)) from None
+        raise _Invalid(_time_problem(("events", index, key), err), ("events", index, key)) from None

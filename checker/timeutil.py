@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .problems import ProblemMessage
+
 
 class TimeFormatError(ValueError):
-    """A time value that is neither a datetime with an offset nor a number of seconds."""
+    """A time value that is neither a datetime with an offset nor a number of seconds; `said`:
+    the message, to be said in a report's language (`str(err)` is its English)."""
+
+    def __init__(self, said: ProblemMessage) -> None:
+        super().__init__(said.text("en"))
+        self.said = said
 
 
 def parse_datetime(text: str) -> float:
@@ -19,9 +26,9 @@ def parse_datetime(text: str) -> float:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise TimeFormatError(f"{text!r} is not an ISO 8601 datetime") from None
+        raise TimeFormatError(ProblemMessage.of("time.not_iso", value=repr(text))) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise TimeFormatError(f"{text!r} has no UTC offset (write e.g. {text}+08:00 or {text}Z)")
+        raise TimeFormatError(ProblemMessage.of("time.no_offset", value=repr(text), text=text))
     return moment.timestamp()
 
 

@@ -202,19 +202,6 @@ def test_time_problems_in_chinese(fields: dict[str, Any], chinese: str) -> None:
     assert _one(**fields).text("zh") == chinese
 
 
-def test_a_time_reason_worded_otherwise_is_kept_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`parse_datetime`'s reason is matched against the two it gives; any other stays English."""
-    from svccheck import interactions, timeutil
-
-    def odd(text: str) -> float:
-        raise timeutil.TimeFormatError("a reason of another wording")
-
-    monkeypatch.setattr(interactions, "parse_datetime", odd)
-    problem = _one(events=[{"type": "ring", "at": "2026-03-02T10:00:00Z"}])
-    assert problem.message == "events[0].at: a reason of another wording"
-    assert problem.text("zh") == "events[0].at：a reason of another wording"
-
-
 def test_the_shipped_invalid_examples_in_chinese() -> None:
     problems = [item for item in read_inputs([INVALID]) if isinstance(item, InputProblem)]
     where = str(INVALID) + "/"
