@@ -219,9 +219,13 @@ class Auditor:
         yield from self._flush(pending)
 
     def _flush(self, pending: Sequence[Item]) -> Iterator[Outcome | InputProblem]:
-        done = iter(self.audit_batch([item for item in pending if not isinstance(item, InputProblem)]))
-        for item in pending:
-            yield item if isinstance(item, InputProblem) else next(done)
+        yield from self.audit_items(pending)
+
+    def audit_items(self, items: Sequence[Item]) -> list[Outcome | InputProblem]:
+        """The outcome of each interaction of `items`, problems passed through, in their order:
+        `outcomes` for items already in hand (a worker's chunk), with one engine session."""
+        done = iter(self.audit_batch([item for item in items if not isinstance(item, InputProblem)]))
+        return [item if isinstance(item, InputProblem) else next(done) for item in items]
 
 
 def _normalised(interaction: Interaction, evidence: Evidence) -> str | None:
