@@ -20,15 +20,17 @@ from ..model import BaselineStats, Finding, InputProblem, Report, Waiver, Waiver
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    evidence = finding.evidence.as_dict()
+    # Built for every finding of a report (68,000 in the 100k benchmark): the members' `_value_`
+    # (their value, as an attribute) rather than `.value`, a Python-level property in 3.11
+    # (0.08 us against 0.006, four times a finding).
     out: dict[str, Any] = {
         "rule": finding.rule,
         "interaction": finding.interaction,
-        "severity": finding.severity.value,
-        "dimension": finding.dimension.value,
-        "gap": finding.gap.value,
+        "severity": finding.severity._value_,
+        "dimension": finding.dimension._value_,
+        "gap": finding.gap._value_,
         "message": finding.message,
-        "evidence": evidence,
+        "evidence": finding.evidence.as_dict(),
     }
     if finding.site is not None:
         out["site"] = finding.site
@@ -36,9 +38,10 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         out["agent"] = finding.agent
     if finding.standard is not None:
         out["standard"] = finding.standard
-    out["location"] = {"file": finding.location.file, "line": finding.location.line}
+    location = finding.location
+    out["location"] = {"file": location.file, "line": location.line}
     out["fingerprint"] = finding.fingerprint
-    out["status"] = finding.status.value
+    out["status"] = finding.status._value_
     if finding.waiver is not None:
         out["waiver"] = waiver_dict(finding.waiver)
     return out
