@@ -24,6 +24,9 @@ sheet unless the mapping names ``sheet``). Row numbers are spreadsheet rows: the
 bad cell) and does not stop the other rows; every row is either imported or reported; blank
 rows are counted and skipped. Each imported record is validated against interaction format v1
 and remembers where it came from in ``x-import`` (file name and row).
+
+Every problem is made as a ``ProblemMessage`` (``import.*`` in ``svccheck.problems``), so that the
+CLI says it in its ``--lang``; English reads as it always did.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from typing import Any
 
 from .errors import ExitCode, SvccheckError
 from .interactions import schema_problem
-from .words import count
+from .problems import ProblemMessage, joined
 from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
 
 _SCHEMA: dict[str, Any] = json.loads(
@@ -66,7 +69,12 @@ class TableError(SvccheckError):
 
 
 class CellError(ValueError):
-    """One cell that cannot be converted; the message says what was expected."""
+    """One cell that cannot be converted; the message says what was expected. `str(err)` is
+    English; `said` says it in any language."""
+
+    def __init__(self, said: ProblemMessage) -> None:
+        super().__init__(said.text("en"))
+        self.said = said
 
 
 # --- values ----------------------------------------------------------------------------------------
@@ -93,7 +101,7 @@ def parse_flag(text: str) -> bool | None:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(f"{text.strip()!r} is not a yes/no answer ({_FLAG_HINT})")
+    raise CellError(ProblemMessage.of("import.not_yes_no", value=repr(text.strip()), hint=_FLAG_HINT))
 
 
 def parse_number(text: str) -> int | float | None:
@@ -105,9 +113,9 @@ def parse_number(text: str) -> int | float | None:
     try:
         value = float(plain)
     except ValueError:
-        raise CellError(f"{text.strip()!r} is not a number") from None
+        value = float("nan")  # said as nan and inf are, below: not a number
     if value != value or value in (float("inf"), float("-inf")):
-        raise CellError(f"{text.strip()!r} is not a number")
+        raise CellError(ProblemMessage.of("import.not_number", value=repr(text.strip())))
     return int(value) if value.is_integer() else value
 
 
@@ -131,14 +139,27 @@ def parse_date(text: str, timezone: str) -> str | None:
             return moment.isoformat()
     match = _DATE.fullmatch(word)
     if match is None:
-        raise CellError(f"{text.strip()!r} is not a date and time (write e.g. 2026-03-02 18:00)")
+        raise CellError(ProblemMessage.of("import.not_datetime", value=repr(text.strip())))
     year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
     try:
         moment = datetime(year, month, day, hour, minute, second)
     except ValueError as err:
-        raise CellError(f"{text.strip()!r} is not a valid date ({err})") from None
+        said = ProblemMessage.of("import.invalid_date", value=repr(text.strip()), reason=_date_reason(str(err)))
+        raise CellError(said) from None
     offset = "+00:00" if timezone == "Z" else timezone
     return moment.isoformat() + offset
+
+
+#: Python's reasons a date does not exist (datetime's ValueError), each with its message; any
+#: other (a year out of range) is said as Python words it.
+_DATE_REASONS = {
+    ProblemMessage.of(code).text("en"): ProblemMessage.of(code)
+    for code in ("import.date.day", "import.date.month", "import.date.hour", "import.date.minute", "import.date.second")
+}
+
+
+def _date_reason(reason: str) -> ProblemMessage:
+    return _DATE_REASONS.get(reason) or ProblemMessage.verbatim(reason)
 
 
 def wave_of(started_at: str, period: str) -> str:
@@ -207,15 +228,15 @@ class ImportMapping:
 MAX_OFFSET_MINUTES = 14 * 60
 
 
-def offset_problem(timezone: str) -> str:
-    """Why a `timezone` the schema let through (``Z`` or ``±HH:MM``) is no UTC offset, or "".
+def offset_problem(timezone: str) -> ProblemMessage | None:
+    """Why a `timezone` the schema let through (``Z`` or ``±HH:MM``) is no UTC offset, or None.
     Caught here because every date of the export would carry it and every record be rejected."""
     if timezone == "Z":
-        return ""
+        return None
     hours, minutes = int(timezone[1:3]), int(timezone[4:6])
     if minutes < 60 and hours * 60 + minutes <= MAX_OFFSET_MINUTES:
-        return ""
-    return f"{timezone!r} is not a UTC offset (from -14:00 to +14:00, minutes 00-59; e.g. +08:00)"
+        return None
+    return ProblemMessage.of("import.not_utc_offset", value=repr(timezone))
 
 
 def _field(data: Mapping[str, Any] | None) -> Field | None:
@@ -228,26 +249,27 @@ def _beyond_schema(doc: YamlDoc, data: Mapping[str, Any]) -> list[Problem]:
     """What the schema cannot say about a mapping of the right shape."""
     problems = []
     if "wave" in data and "from-date" in data["wave"] and "date" not in data:
-        problems.append(Problem(doc.locate(["wave"]), "wave.from-date", "needs a date column (mapping key 'date')"))
+        problems.append(Problem.of(doc.locate(["wave"]), "wave.from-date", ProblemMessage.of("import.needs_date")))
     bad_offset = offset_problem(data.get("timezone", "Z"))
-    if bad_offset:
-        problems.append(Problem(doc.locate(["timezone"]), "timezone", bad_offset))
+    if bad_offset is not None:
+        problems.append(Problem.of(doc.locate(["timezone"]), "timezone", bad_offset))
     return problems
 
 
 def load_mapping(path: Path) -> ImportMapping:
     """Read and validate a mapping file; raises MappingError with located problems."""
+    invalid = ProblemMessage.of("import.invalid_mapping", path=str(path))
     try:
         doc = load_yaml(path)
     except YamlLoadError as err:
-        raise MappingError(f"invalid mapping {path}", (str(err.problem),)) from None
+        raise MappingError(invalid, (err.problem,)) from None
     raw = doc.plain() if doc.root is not None else None
     problems = schema_problems(doc, raw, _SCHEMA)
     data: dict[str, Any] = raw if isinstance(raw, dict) else {}
     if not problems:
         problems = _beyond_schema(doc, data)
     if problems:
-        raise MappingError(f"invalid mapping {path}", tuple(str(p) for p in problems))
+        raise MappingError(invalid, tuple(problems))
     survey = {column: tuple(target.split(".", 1)) for column, target in data.get("survey", {}).items()}
     return ImportMapping(
         path=path,
@@ -290,7 +312,7 @@ def read_table(path: Path, sheet: str | None = None, header_row: int = 1) -> Tab
     else:
         rows, encoding = _csv_rows(path)
     if len(rows) < header_row:
-        raise TableError(f"{path}: no header row (expected the column names in row {header_row})")
+        raise TableError(ProblemMessage.of("import.no_header", file=str(path), row=str(header_row)))
     header = tuple(unicodedata.normalize("NFKC", cell).strip() for cell in rows[header_row - 1])
     body = tuple((number, row) for number, row in enumerate(rows[header_row:], start=header_row + 1))
     return Table(path, header, body, encoding)
@@ -300,7 +322,7 @@ def _csv_rows(path: Path) -> tuple[list[tuple[str, ...]], str]:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise TableError(f"{path}: cannot read: {err.strerror or err}") from None
+        raise TableError(ProblemMessage.of("import.cannot_read", file=str(path), reason=str(err.strerror or err))) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -308,11 +330,11 @@ def _csv_rows(path: Path) -> tuple[list[tuple[str, ...]], str]:
             continue
         break
     else:
-        raise TableError(f"{path}: neither UTF-8 nor GB18030 text")
+        raise TableError(ProblemMessage.of("import.not_text", file=str(path)))
     try:
         return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), strict=True)], encoding
     except csv.Error as err:
-        raise TableError(f"{path}: not a readable CSV file ({err})") from None
+        raise TableError(ProblemMessage.of("import.bad_csv", file=str(path), reason=str(err))) from None
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[str, ...]]:
@@ -323,10 +345,11 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[str, ...]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise TableError(f"{path}: not a readable .xlsx workbook ({err})") from None
+        raise TableError(ProblemMessage.of("import.bad_xlsx", file=str(path), reason=str(err))) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise TableError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+            sheets = ", ".join(book.sheetnames)
+            raise TableError(ProblemMessage.of("import.no_sheet", file=str(path), sheet=repr(sheet), sheets=sheets))
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         return [tuple(_cell_text(v) for v in row) for row in ws.iter_rows(min_row=1, values_only=True)]
     finally:
@@ -354,16 +377,35 @@ def _cell_text(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """A rejected row: `FILE:ROW: column NAME: message`, or without a column for the row."""
+    """A rejected row: `FILE:ROW: column NAME: message`, or without a column for the row.
+
+    `message` is English, as it always read; `said` is the same message as a catalogue code
+    and values, so that `describe` can say it in another language (made with `RowProblem.of`)."""
 
     file: str
     row: int
     column: str | None
     message: str
+    said: ProblemMessage | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, file: str, row: int, column: str | None, said: ProblemMessage) -> RowProblem:
+        return cls(file, row, column, said.text("en"), said)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang`; English is `message` itself, byte for byte."""
+        return self.message if lang == "en" or self.said is None else self.said.text(lang)
+
+    def describe(self, lang: str = "en") -> str:
+        """`FILE:ROW: column NAME: message` in `lang` (English: `str(self)`); the file name,
+        row number and column name are the same in every language."""
+        where = f"{self.file}:{self.row}"
+        if not self.column:
+            return f"{where}: {self.text(lang)}"
+        return f"{where}: {ProblemMessage.of('label.column', column=self.column).text(lang)}: {self.text(lang)}"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.row}"
-        return f"{where}: column {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        return self.describe("en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,9 +426,22 @@ class ImportStats:
     blank: int = 0
     problems: list[RowProblem] = field(default_factory=list)
 
-    def summary(self, name: str) -> str:
-        text = f"{name}: {count(self.rows, 'row')}, {self.imported} imported, {self.rejected} rejected"
-        return text + (f" ({count(self.blank, 'blank row')} skipped)" if self.blank else "")
+    def summary(self, name: str, lang: str = "en") -> str:
+        """`NAME: 6 rows, 2 imported, 4 rejected (1 blank row skipped)` in `lang`."""
+        counts: dict[str, str | ProblemMessage] = {
+            "name": name,
+            "rows": _counted("import.rows", self.rows),
+            "imported": str(self.imported),
+            "rejected": str(self.rejected),
+        }
+        if self.blank:
+            return ProblemMessage.of("import.summary_blank", **counts, blank=_counted("import.blank_rows", self.blank)).text(lang)
+        return ProblemMessage.of("import.summary", **counts).text(lang)
+
+
+def _counted(code: str, number: int) -> ProblemMessage:
+    """"1 row", "2 rows": the singular or plural of a counted noun (`code`.one or `code`.many)."""
+    return ProblemMessage.of(f"{code}.one" if number == 1 else f"{code}.many", count=str(number))
 
 
 def bind(mapping: ImportMapping, table: Table) -> dict[str, int]:
@@ -402,18 +457,18 @@ def bind(mapping: ImportMapping, table: Table) -> dict[str, int]:
         where = mapping.doc.locate(list(keys), at_key=keys[0] in ("checklist", "metrics", "survey"))
         dotted = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in keys).replace(".[", "[")
         if not found:
-            problems.append(
-                Problem(where, dotted, f"column {column!r} is not in the header of {table.path}")
-            )
+            said = ProblemMessage.of("import.column_missing", column=repr(column), file=str(table.path))
+            problems.append(Problem.of(where, dotted, said))
         elif len(found) > 1:
-            cols = " and ".join(str(i + 1) for i in found)
-            problems.append(Problem(where, dotted, f"column {column!r} appears {len(found)} times in the header (columns {cols})"))
+            numbers = joined("and", [str(i + 1) for i in found])
+            said = ProblemMessage.of("import.column_repeated", column=repr(column), count=str(len(found)), positions=numbers)
+            problems.append(Problem.of(where, dotted, said))
         else:
             bound[column] = found[0]
     if problems:
         known = ", ".join(table.header)
         raise MappingError(
-            f"the mapping does not fit {table.path} (its columns: {known})", tuple(str(p) for p in problems)
+            ProblemMessage.of("import.mapping_does_not_fit", file=str(table.path), columns=known), tuple(problems)
         )
     return bound
 
@@ -433,14 +488,16 @@ class RowConverter:
             return RowResult(number)
         width = len(self.table.header)
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            problem = RowProblem(str(self.table.path), number, None, f"row has {len(cells)} cells, the header has {width}")
+            said = ProblemMessage.of("import.too_many_cells", cells=str(len(cells)), width=str(width))
+            problem = RowProblem.of(str(self.table.path), number, None, said)
             return RowResult(number, problems=(problem,))
         errors: list[RowProblem] = []
         record = self._record(number, cells, errors)
         if not errors:
             invalid = schema_problem(record)
             if invalid is not None:
-                errors.append(RowProblem(str(self.table.path), number, None, f"not a valid interaction: {invalid}"))
+                said = ProblemMessage.of("import.not_interaction", message=invalid)
+                errors.append(RowProblem.of(str(self.table.path), number, None, said))
         if errors:
             # Report a row's cells left to right, as the user sees them in the spreadsheet.
             errors.sort(key=lambda p: -1 if p.column is None else self.index[p.column])
@@ -459,15 +516,16 @@ class RowConverter:
             try:
                 return parse(self._cell(cells, column))
             except CellError as err:
-                errors.append(RowProblem(str(self.table.path), number, column, str(err)))
+                errors.append(RowProblem.of(str(self.table.path), number, column, err.said))
                 return None
 
         record: dict[str, Any] = {}
         ident = self._cell(cells, m.id).strip()
         if not ident:
-            errors.append(RowProblem(str(self.table.path), number, m.id, "empty (every visit needs an id)"))
+            errors.append(RowProblem.of(str(self.table.path), number, m.id, ProblemMessage.of("import.empty_id")))
         elif ident in self._ids:
-            errors.append(RowProblem(str(self.table.path), number, m.id, f"duplicate id {ident!r} (first in row {self._ids[ident]})"))
+            said = ProblemMessage.of("import.duplicate_id", id=repr(ident), first=str(self._ids[ident]))
+            errors.append(RowProblem.of(str(self.table.path), number, m.id, said))
         record["id"] = ident
         record["channel"] = self._field(m.channel, cells) or "visit"
         for key in ("site", "agent"):

@@ -820,10 +820,10 @@ class _StreamScanner(_Scanner):
 _TIME_FIELDS = frozenset({"at", "due", "started_at"})
 
 
-def schema_problem(record: Any) -> str | None:
-    """The most relevant schema violation of a record, as `path: message`, or None."""
+def schema_problem(record: Any) -> ProblemMessage | None:
+    """The most relevant schema violation of a record (`path: message`), or None."""
     found = _schema_error(record)
-    return found[1].text("en") if found is not None else None
+    return found[1] if found is not None else None
 
 
 def _schema_error(record: Any) -> tuple[tuple[str | int, ...], ProblemMessage] | None:

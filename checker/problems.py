@@ -393,6 +393,89 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     # --- `svccheck lint` (svccheck.lint) ---------------------------------------------------------------------------
     "lint.clean": {"en": "{rules} rule(s) checked, no problems", "zh": "已检查 {rules} 条规则，没有问题"},
     "lint.problems": {"en": "{count} problem(s) in {files} file(s)", "zh": "{files} 个文件中有 {count} 个问题"},
+    # ============ `svccheck import` (svccheck.importer): survey exports and their mappings ===============
+    # File names, column names, cell values (given as `repr`) and row numbers stay verbatim.
+    # --- cells that cannot be converted (CellError) ---------------------------------------------------------
+    # {hint}: the spellings accepted, written as people type them (the same in every language).
+    "import.not_yes_no": {"en": "{value} is not a yes/no answer ({hint})", "zh": "{value} 不是有效的是/否答案（可填：{hint}）"},
+    "import.not_number": {"en": "{value} is not a number", "zh": "{value} 不是数字"},
+    "import.not_datetime": {
+        "en": "{value} is not a date and time (write e.g. 2026-03-02 18:00)",
+        "zh": "{value} 不是日期时间（应写作例如 2026-03-02 18:00）",
+    },
+    # {reason}: why the date does not exist, one of "import.date.*" or Python's own words.
+    "import.invalid_date": {"en": "{value} is not a valid date ({reason})", "zh": "{value} 不是有效的日期（{reason}）"},
+    # Python's reasons (datetime's ValueError), each as it words it in English.
+    "import.date.day": {"en": "day is out of range for month", "zh": "该月没有这一天"},
+    "import.date.month": {"en": "month must be in 1..12", "zh": "月份应在 1 到 12 之间"},
+    "import.date.hour": {"en": "hour must be in 0..23", "zh": "小时应在 0 到 23 之间"},
+    "import.date.minute": {"en": "minute must be in 0..59", "zh": "分钟应在 0 到 59 之间"},
+    "import.date.second": {"en": "second must be in 0..59", "zh": "秒应在 0 到 59 之间"},
+    # --- rejected rows (RowProblem): `FILE:ROW: column NAME: message` ---------------------------------------
+    "label.column": {"en": "column {column}", "zh": "列 {column}"},
+    "import.empty_id": {"en": "empty (every visit needs an id)", "zh": "为空（每次访问都必须有编号）"},
+    "import.duplicate_id": {"en": "duplicate id {id} (first in row {first})", "zh": "编号 {id} 重复（首次出现在第 {first} 行）"},
+    "import.too_many_cells": {
+        "en": "row has {cells} cells, the header has {width}",
+        "zh": "该行有 {cells} 个单元格，而表头只有 {width} 列",
+    },
+    # {message}: the interaction's own problem (see svccheck.interactions), said in the same language.
+    "import.not_interaction": {"en": "not a valid interaction: {message}", "zh": "不是有效的交互记录：{message}"},
+    # --- the mapping (MappingError) ---------------------------------------------------------------------------
+    "import.invalid_mapping": {"en": "invalid mapping {path}", "zh": "映射文件 {path} 无效"},
+    "import.needs_date": {
+        "en": "needs a date column (mapping key 'date')",
+        "zh": "需要日期列（映射中的 'date' 键）",
+    },
+    "import.not_utc_offset": {
+        "en": "{value} is not a UTC offset (from -14:00 to +14:00, minutes 00-59; e.g. +08:00)",
+        "zh": "{value} 不是有效的 UTC 时区偏移（范围 -14:00 到 +14:00，分钟为 00-59；例如 +08:00）",
+    },
+    "import.column_missing": {
+        "en": "column {column} is not in the header of {file}",
+        "zh": "{file} 的表头中没有列 {column}",
+    },
+    # {positions}: column numbers joined with "and".
+    "import.column_repeated": {
+        "en": "column {column} appears {count} times in the header (columns {positions})",
+        "zh": "列 {column} 在表头中出现了 {count} 次（第 {positions} 列）",
+    },
+    # {columns}: the header's column names as they are, joined with ", ".
+    "import.mapping_does_not_fit": {
+        "en": "the mapping does not fit {file} (its columns: {columns})",
+        "zh": "映射与 {file} 不符（该文件的列：{columns}）",
+    },
+    # --- the export itself (TableError) -----------------------------------------------------------------------
+    "import.no_header": {
+        "en": "{file}: no header row (expected the column names in row {row})",
+        "zh": "{file}：没有表头行（第 {row} 行应为列名）",
+    },
+    # {reason}: the operating system's own words (strerror), in English.
+    "import.cannot_read": {"en": "{file}: cannot read: {reason}", "zh": "{file}：无法读取：{reason}"},
+    "import.not_text": {
+        "en": "{file}: neither UTF-8 nor GB18030 text",
+        "zh": "{file}：既不是 UTF-8 也不是 GB18030 编码的文本",
+    },
+    # {reason}: the csv module's or openpyxl's own words.
+    "import.bad_csv": {"en": "{file}: not a readable CSV file ({reason})", "zh": "{file}：无法读取该 CSV 文件（{reason}）"},
+    "import.bad_xlsx": {
+        "en": "{file}: not a readable .xlsx workbook ({reason})",
+        "zh": "{file}：无法读取该 .xlsx 工作簿（{reason}）",
+    },
+    "import.no_sheet": {"en": "{file}: no sheet {sheet} (sheets: {sheets})", "zh": "{file}：没有工作表 {sheet}（现有工作表：{sheets}）"},
+    # --- the summary line ---------------------------------------------------------------------------------------
+    "import.summary": {
+        "en": "{name}: {rows}, {imported} imported, {rejected} rejected",
+        "zh": "{name}：共 {rows}，已导入 {imported} 行，{rejected} 行未导入",
+    },
+    "import.summary_blank": {
+        "en": "{name}: {rows}, {imported} imported, {rejected} rejected ({blank} skipped)",
+        "zh": "{name}：共 {rows}，已导入 {imported} 行，{rejected} 行未导入（跳过 {blank}）",
+    },
+    "import.rows.one": {"en": "{count} row", "zh": "{count} 行"},
+    "import.rows.many": {"en": "{count} rows", "zh": "{count} 行"},
+    "import.blank_rows.one": {"en": "{count} blank row", "zh": "{count} 个空行"},
+    "import.blank_rows.many": {"en": "{count} blank rows", "zh": "{count} 个空行"},
 }
 
 #: Every message code and its templates by language ("en" always; a missing language says English).

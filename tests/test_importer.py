@@ -37,7 +37,8 @@ HEADER = ["编号", "门店", "员工", "时间", "微笑", "引领", "响铃次
 
 
 def run(*args: str) -> Any:
-    return CliRunner().invoke(main, list(args))
+    # An English locale: `svccheck import` says its problems in the locale's language (--lang).
+    return CliRunner().invoke(main, list(args), env={"LANG": "C", "LC_ALL": None, "LC_MESSAGES": None})
 
 
 def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:

@@ -12,7 +12,7 @@ import click
 from ..errors import ExitCode
 from ..importer import ImportStats, dump_record, import_rows, load_mapping, read_table, tally
 from ..progress import track
-from . import output_stream, say, user_errors
+from . import default_lang, lang_option, output_stream, say, user_errors
 
 
 def _write(records: Iterable[dict[str, Any]], out: TextIO) -> None:
@@ -26,14 +26,17 @@ def _write(records: Iterable[dict[str, Any]], out: TextIO) -> None:
               help="YAML file naming which column is which field.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write the interactions here (JSON Lines). Default, or -: standard output.")
+@lang_option
 @user_errors
-def import_(file: Path, mapping_path: Path, output: Path | None) -> None:
+def import_(file: Path, mapping_path: Path, output: Path | None, lang: str | None) -> None:
     """Import a mystery-shopper export (.csv in UTF-8 or GB18030, or .xlsx) as interactions.
 
     Each bad row is reported as FILE:ROW: column NAME: message and the other rows are still
-    imported; the last line on standard error counts rows, imported and rejected.
+    imported; the last line on standard error counts rows, imported and rejected. Problems and
+    that line are in --lang (file names, columns, values and row numbers as they are).
     Exit codes: 0 every row imported; 2 bad mapping; 3 the file is unreadable or a row was rejected.
     """
+    language = lang or default_lang()
     mapping = load_mapping(mapping_path)
     table = read_table(file, mapping.sheet, mapping.header_row)
     stats = ImportStats()
@@ -42,6 +45,6 @@ def import_(file: Path, mapping_path: Path, output: Path | None) -> None:
     with output_stream(output) as handle:
         _write(records, handle)
     for problem in stats.problems:
-        say(str(problem))
-    say(stats.summary(str(file)))
+        say(problem.describe(language))
+    say(stats.summary(str(file), language))
     sys.exit(ExitCode.INPUT if stats.rejected else ExitCode.OK)
