@@ -40,6 +40,23 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+#: A small survey-export mapping and the header of a sheet it fits (svccheck import tests).
+IMPORT_MAPPING = """\
+id: 编号
+site: 门店
+agent: 员工
+date: 时间
+timezone: "+08:00"
+wave: {from-date: quarter}
+checklist: {微笑: smile_eye_contact, 引领: accompanied_guest}
+metrics: {响铃次数: rings}
+survey: {期望-移情性: expected.empathy, 感知-移情性: perceived.empathy}
+comments: [备注]
+evidence: [照片]
+"""
+IMPORT_HEADER = ["编号", "门店", "员工", "时间", "微笑", "引领", "响铃次数", "期望-移情性", "感知-移情性", "备注", "照片"]
+
+
 @dataclass(frozen=True)
 class CliRun:
     """The outcome of one `svccheck` invocation: exit code and the two streams, separately."""

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import IMPORT_HEADER as HEADER
+from conftest import IMPORT_MAPPING as MAPPING
 from conftest import CliRun
 from svccheck import importer
 from svccheck.importer import CellError, parse_date, parse_flag, parse_number
@@ -18,20 +20,6 @@ from svccheck.problems import CATALOGUE
 
 Run = Callable[..., CliRun]
 
-MAPPING = """\
-id: 编号
-site: 门店
-agent: 员工
-date: 时间
-timezone: "+08:00"
-wave: {from-date: quarter}
-checklist: {微笑: smile_eye_contact, 引领: accompanied_guest}
-metrics: {响铃次数: rings}
-survey: {期望-移情性: expected.empathy, 感知-移情性: perceived.empathy}
-comments: [备注]
-evidence: [照片]
-"""
-HEADER = ["编号", "门店", "员工", "时间", "微笑", "引领", "响铃次数", "期望-移情性", "感知-移情性", "备注", "照片"]
 GOOD = ["V1", "上海店", "A1", "2026-03-02 18:00", "是", "N/A", "2", "6", "5", "好", "https://x/1.jpg"]
 BAD_ROWS = [
     GOOD,

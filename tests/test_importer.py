@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import IMPORT_HEADER as HEADER
+from conftest import IMPORT_MAPPING as SMALL_MAPPING
+
 from svccheck.cli import main
 from svccheck.importer import CellError, parse_date, parse_flag, parse_number, split_links
 from svccheck.interactions import schema_problem
@@ -19,21 +22,6 @@ from svccheck.interactions import schema_problem
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "mystery-shopper" / "shopper-export-2026.csv"
 MAPPING = ROOT / "examples" / "mystery-shopper" / "mapping.yaml"
-
-SMALL_MAPPING = """\
-id: 编号
-site: 门店
-agent: 员工
-date: 时间
-timezone: "+08:00"
-wave: {from-date: quarter}
-checklist: {微笑: smile_eye_contact, 引领: accompanied_guest}
-metrics: {响铃次数: rings}
-survey: {期望-移情性: expected.empathy, 感知-移情性: perceived.empathy}
-comments: [备注]
-evidence: [照片]
-"""
-HEADER = ["编号", "门店", "员工", "时间", "微笑", "引领", "响铃次数", "期望-移情性", "感知-移情性", "备注", "照片"]
 
 
 def run(*args: str) -> Any:
