@@ -96,6 +96,13 @@ class Auditor:
         ] = {}
         # The cache key holds what AppliesTo reads today; should it read more, stop caching.
         self._cacheable = {f.name for f in dataclass_fields(AppliesTo)} == _APPLIES_TO_FIELDS
+        # What each rule needs to find anything (Check.needs), and all the metrics and checklist
+        # items any rule needs: an interaction is asked only for those, not for its whole data.
+        self._needs = tuple(rule.check.needs for rule in self.rules)
+        self._needed_metrics = frozenset().union(*(n.metrics for n in self._needs if n is not None))
+        self._needed_items = frozenset().union(*(n.checklist for n in self._needs if n is not None))
+        self._any_needs = any(n is not None for n in self._needs)
+        self._measure_cache: dict[tuple[Any, ...], tuple[tuple[int, Rule], ...]] = {}
 
     def _candidates(self, channel: str) -> tuple[int, ...]:
         # Channel filtering is the cheap, common case: cache the rule indices per channel.
@@ -126,7 +133,7 @@ class Auditor:
         facts: list[Fact] = []
         measured: dict[tuple[int, int], Measurement] = {}
         applicable, outcome.applied = self._applicable(interaction)
-        for index, rule in applicable:
+        for index, rule in self._to_measure(interaction, applicable):
             try:
                 measurements = rule.check.measure(interaction)
             except MeasureError as err:
@@ -158,6 +165,29 @@ class Auditor:
             if self._cacheable and len(self._applicable_cache) < _APPLICABLE_CACHE_SIZE:
                 self._applicable_cache[key] = cached
         return cached
+
+    def _to_measure(
+        self, interaction: Interaction, applicable: tuple[tuple[int, Rule], ...]
+    ) -> tuple[tuple[int, Rule], ...]:
+        """The applicable rules that may find something in the interaction: not those whose
+        `Check.needs` it lacks (a metric rule for a call without the metric, a checklist rule
+        for a call...), which would measure nothing. They still applied (`Outcome.applied`).
+        Cached per combination of what decides it, as `_applicable` is."""
+        if not self._any_needs:
+            return applicable
+        metrics = self._needed_metrics.intersection(interaction.metrics)
+        items = self._needed_items.intersection(interaction.checklist)
+        survey = interaction.survey is not None
+        key = (interaction.channel, interaction.tags, interaction.source, interaction.site, metrics, items, survey)
+        chosen = self._measure_cache.get(key) if self._cacheable else None
+        if chosen is None:
+            needs = self._needs
+            chosen = tuple(
+                (i, rule) for i, rule in applicable if (need := needs[i]) is None or need.met_by(metrics, items, survey)
+            )
+            if self._cacheable and len(self._measure_cache) < _APPLICABLE_CACHE_SIZE:
+                self._measure_cache[key] = chosen
+        return chosen
 
     def _conclude(
         self,

@@ -110,6 +110,24 @@ class CompileError(ValueError):
         self.path = tuple(path)
 
 
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What an interaction must hold for a check to measure anything: one of these metrics or
+    checklist items present (as a key, whatever its value), or a survey. A check that has
+    `needs` measures nothing, and raises nothing, for an interaction with none of them, so the
+    Auditor does not ask it (a dozen calls an interaction in the benchmark; tests/test_needs.py
+    checks every built-in rule both ways)."""
+
+    metrics: frozenset[str] = frozenset()
+    checklist: frozenset[str] = frozenset()
+    survey: bool = False
+
+    def met_by(self, metrics: frozenset[str], checklist: frozenset[str], survey: bool) -> bool:
+        """Whether an interaction with these metrics, checklist items and survey (or not) may
+        give a measurement."""
+        return bool(self.metrics & metrics or self.checklist & checklist or (self.survey and survey))
+
+
 class Check(Protocol):
     @property
     def condition(self) -> Condition:
@@ -127,6 +145,12 @@ class Check(Protocol):
         are 40% of an utterance's text and most rules read only the agent's): a check that read
         `norm_text` of another speaker would see "" (tests/test_text_speakers.py audits every
         rule both ways)."""
+        ...
+
+    @property
+    def needs(self) -> Needs | None:
+        """What an interaction must hold for `measure` to find anything (see `Needs`); None: it
+        may find something in any interaction."""
         ...
 
     def measure(self, interaction: Interaction) -> list[Measurement]: ...

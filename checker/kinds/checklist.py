@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 from ..model import Interaction
 from ..problems import ProblemMessage
-from . import CompileContext, Condition, MeasureError, Measurement
+from . import CompileContext, Condition, MeasureError, Measurement, Needs
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class ChecklistCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset({"item"})
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def needs(self) -> Needs:
+        """Measures nothing without one of its items (see `Check.needs`)."""
+        return Needs(checklist=frozenset(self.items))
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         out = []

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 from ..model import Interaction
 from ..problems import ProblemMessage
-from . import CompileContext, Condition, MeasureError, Measurement
+from . import CompileContext, Condition, MeasureError, Measurement, Needs
 
 _ORDER_OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
@@ -112,6 +112,8 @@ class ConditionCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset({"matched"})
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
+    #: May measure any interaction (see `Check.needs`).
+    needs: ClassVar[Needs | None] = None
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         matched = sum(1 for clause in self.clauses if _holds(clause, interaction))

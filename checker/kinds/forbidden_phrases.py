@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 from ..model import Evidence, Interaction
 from ..text import CONTEXT_KINDS, PhraseHit, PhraseMatcher, hit_context
-from . import CompileContext, CompileError, Condition, Measurement
+from . import CompileContext, CompileError, Condition, Measurement, Needs
 from ._phrases import (
     SPEAKER_NAMES_ZH,
     PHRASE_FILES_SCHEMA,
@@ -61,6 +61,9 @@ class ForbiddenPhrasesCheck:
     ignore: frozenset[str]
     condition: Condition = Condition(">", 0)
     template_fields: ClassVar[frozenset[str]] = frozenset({"phrase", "phrases", "count"})
+
+    #: May measure any interaction (see `Check.needs`).
+    needs: ClassVar[Needs | None] = None
 
     @property
     def text_speakers(self) -> frozenset[str]:

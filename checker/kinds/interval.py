@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 from ..model import Event, Evidence, Interaction, Localised
 from ..timeutil import format_duration, format_duration_zh
-from . import NEVER, CompileContext, Condition, Measurement
+from . import NEVER, CompileContext, Condition, Measurement, Needs
 
 _POINT = {
     "type": "object",
@@ -80,6 +80,8 @@ class IntervalCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset({"elapsed", "limit", "from", "to"})
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
+    #: May measure any interaction (see `Check.needs`).
+    needs: ClassVar[Needs | None] = None
 
     def _find(self, interaction: Interaction, point: Mapping[str, str], after: float) -> Event | None:
         matches = [

@@ -32,7 +32,7 @@ from ..interactions import resolve_time
 from ..model import Evidence, Interaction, Localised
 from ..problems import ProblemMessage
 from ..timeutil import format_duration, format_duration_zh
-from . import NEVER, CompileContext, Condition, MeasureError, Measurement
+from . import NEVER, CompileContext, Condition, MeasureError, Measurement, Needs
 
 
 def _late_words(late: float) -> Localised:
@@ -47,6 +47,8 @@ class PromiseCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset({"what", "promise", "due", "late", "grace"})
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
+    #: May measure any interaction (see `Check.needs`).
+    needs: ClassVar[Needs | None] = None
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         fulfilled: dict[str, float] = {}

@@ -37,7 +37,7 @@ from typing import Any, ClassVar, cast
 
 from ..model import Event, Evidence, Interaction, Localised
 from ..text import PhraseMatcher
-from . import CompileContext, Condition, Measurement
+from . import CompileContext, Condition, Measurement, Needs
 from ._phrases import SPEAKER_NAMES_ZH, PHRASE_FILES_SCHEMA, PHRASES_SCHEMA, SPEAKERS_SCHEMA, matcher_from, quote, speakers_from
 
 SCOPE_SCHEMA: Mapping[str, Any] = {
@@ -78,6 +78,9 @@ class RequiredPhrasesCheck:
     scope: str | Mapping[str, Any]
     condition: Condition = Condition("<", 1)
     template_fields: ClassVar[frozenset[str]] = frozenset({"scope", "n", "event"})
+
+    #: May measure any interaction (see `Check.needs`).
+    needs: ClassVar[Needs | None] = None
 
     @property
     def text_speakers(self) -> frozenset[str]:

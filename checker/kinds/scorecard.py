@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 
 from ..model import Interaction, Localised
 from ..scorecard import Scorecard, ScorecardError, ScoreError, VisitScore, build_scorecard, score_visit
-from . import CompileContext, CompileError, Condition, MeasureError, Measurement
+from . import CompileContext, CompileError, Condition, MeasureError, Measurement, Needs
 
 
 def _schema() -> dict[str, Any]:
@@ -88,6 +88,15 @@ class ScorecardCheck:
     )
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def needs(self) -> Needs:
+        """A visit with none of the card's items scores nothing (see `Check.needs`)."""
+        items = [item for _, item in self.card.items()]
+        return Needs(
+            metrics=frozenset(i.name for i in items if i.source == "metric"),
+            checklist=frozenset(i.name for i in items if i.source == "item"),
+        )
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         try:

@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 from ..model import Event, Evidence, Interaction
 from ..problems import ProblemMessage
 from ..text import PhraseMatcher
-from . import CompileContext, CompileError, Condition, Measurement
+from . import CompileContext, CompileError, Condition, Measurement, Needs
 from ._phrases import PHRASE_FILES_SCHEMA, PHRASES_SCHEMA, SPEAKERS_SCHEMA, CompileErrors, matcher_from
 
 _STEP = {
@@ -79,6 +79,9 @@ class SequenceCheck:
     steps: tuple[Step, ...]
     condition: Condition
     template_fields: ClassVar[frozenset[str]] = frozenset({"missing", "found", "steps"})
+
+    #: May measure any interaction (see `Check.needs`).
+    needs: ClassVar[Needs | None] = None
 
     @property
     def text_speakers(self) -> frozenset[str]:

@@ -26,7 +26,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from ..model import DIMENSION_NAMES_ZH, DIMENSIONS, Dimension, Interaction, Localised
-from . import CompileContext, Condition, Measurement
+from . import CompileContext, Condition, Measurement, Needs
 
 
 def _fields(name: str, expected: float, perceived: float, gap: float) -> dict[str, Any]:
@@ -46,6 +46,8 @@ class SurveyGapCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset({"dimension", "expected", "perceived", "gap"})
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
+    #: Measures nothing without a survey (see `Check.needs`).
+    needs: ClassVar[Needs] = Needs(survey=True)
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         survey = interaction.survey

@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 from ..model import Interaction, Localised
 from ..problems import ProblemMessage
 from ..timeutil import format_duration, format_duration_zh
-from . import CompileContext, Condition, MeasureError, Measurement
+from . import CompileContext, Condition, MeasureError, Measurement, Needs
 
 _SOURCE = {
     "oneOf": [
@@ -89,6 +89,14 @@ class ThresholdCheck:
     )
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def needs(self) -> Needs | None:
+        """Values that are all metrics measure nothing without one of them; a count or a sum
+        of events measures any interaction (see `Check.needs`)."""
+        if all("metric" in source for source in self.sources):
+            return Needs(metrics=frozenset(source["metric"] for source in self.sources))
+        return None
 
     def _value(self, interaction: Interaction) -> tuple[float, str] | None:
         for source in self.sources:

@@ -1,0 +1,96 @@
+"""Check.needs: a rule is not asked to measure an interaction that lacks all it needs (a metric
+rule and a call without the metric, a checklist rule and a call). That must change nothing:
+every built-in rule measures nothing, and raises nothing, on such an interaction, and audits
+give the same outcomes with and without skipping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from svccheck.audit import Auditor, Outcome
+from svccheck.interactions import read_inputs
+from svccheck.kinds import Needs
+from svccheck.model import Interaction
+from svccheck.rules import Rule
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def interactions(generate: Any, tmp_path_factory: pytest.TempPathFactory) -> list[Interaction]:
+    source = tmp_path_factory.mktemp("needs") / "g.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        generate.write(generate.interactions(3000, 23, 0.05), out, "jsonl")
+    # Values a rule cannot measure: present, so asked, and its problem reported either way.
+    odd = tmp_path_factory.mktemp("needs") / "odd.jsonl"
+    odd.write_text(
+        '{"id": "m1", "channel": "visit", "metrics": {"checkout_seconds": "slow"}}\n'
+        '{"id": "m2", "channel": "phone", "metrics": {"burger_held_minutes": true}}\n'
+        '{"id": "m3", "channel": "chat", "metrics": {"coffee_held_minutes": "cold"}}\n',
+        encoding="utf-8",
+    )
+    found = [*read_inputs([source]), *read_inputs([ROOT / "examples"]), *read_inputs([odd])]
+    return [i for i in found if isinstance(i, Interaction)]
+
+
+def _present(need: Needs, interaction: Interaction) -> bool:
+    return need.met_by(frozenset(interaction.metrics), frozenset(interaction.checklist), interaction.survey is not None)
+
+
+def test_a_rule_measures_nothing_in_an_interaction_without_what_it_needs(
+    builtin_rules: list[Rule], interactions: list[Interaction]
+) -> None:
+    needing = [rule for rule in builtin_rules if rule.check.needs is not None]
+    assert len(needing) >= 12  # thresholds on metrics, checklist items, the survey, the scorecard
+    lacking = 0
+    for rule in needing:
+        need = rule.check.needs
+        assert need is not None
+        for interaction in interactions:
+            if not _present(need, interaction):
+                lacking += 1
+                assert rule.check.measure(interaction) == [], (rule.id, interaction.id)
+    assert lacking > 10_000
+
+
+def test_audits_give_the_same_outcomes_with_and_without_skipping(
+    builtin_rules: list[Rule], interactions: list[Interaction], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def key(outcome: Outcome) -> tuple[Any, ...]:
+        return (outcome.id, outcome.findings, [p.describe("en") for p in outcome.problems], outcome.applied)
+
+    skipping = Auditor(builtin_rules)
+    skipped = [key(o) for o in skipping.audit_batch(interactions)]
+    asked = 0
+    to_measure = Auditor._to_measure
+
+    def everything(self: Auditor, interaction: Interaction, applicable: tuple[Any, ...]) -> tuple[Any, ...]:
+        nonlocal asked
+        asked += len(applicable) - len(to_measure(skipping, interaction, applicable))
+        return applicable
+
+    monkeypatch.setattr(Auditor, "_to_measure", everything, raising=True)
+    every = [key(o) for o in Auditor(builtin_rules).audit_batch(interactions)]
+    assert skipped == every
+    assert sum(bool(k[1]) for k in every) > 1000  # findings
+    assert sum(len(k[2]) for k in every) == 3  # problems: one for each odd value
+    assert asked > 10_000  # the skipping did skip
+
+
+def test_what_a_kind_needs() -> None:
+    from svccheck.kinds.threshold import ThresholdCheck
+    from svccheck.kinds import Condition
+
+    metric = ThresholdCheck(({"metric": "rings"}, {"metric": "rings_total"}), Condition(">", 3), "count")
+    assert metric.needs == Needs(metrics=frozenset({"rings", "rings_total"}))
+    counted = ThresholdCheck(({"metric": "rings"}, {"count": "ring"}), Condition(">", 3), "count")
+    assert counted.needs is None  # a count of events measures any interaction
+    need = Needs(metrics=frozenset({"a"}), checklist=frozenset({"b"}), survey=True)
+    assert need.met_by(frozenset({"a"}), frozenset(), False)
+    assert need.met_by(frozenset(), frozenset({"b"}), False)
+    assert need.met_by(frozenset(), frozenset(), True)
+    assert not need.met_by(frozenset({"x"}), frozenset({"y"}), False)
+    assert not Needs(metrics=frozenset({"a"})).met_by(frozenset(), frozenset(), True)
