@@ -32,7 +32,8 @@ from .errors import SvccheckError
 from .interactions import build_interaction
 from .kinds import KINDS
 from .model import DIMENSION_NAMES_ZH, GAP_NAMES_ZH, SEVERITY_NAMES_ZH, Gap, InputProblem, Interaction
-from .rules import Example, Rule, did_you_mean
+from .problems import ProblemMessage
+from .rules import Example, Rule, hinted
 from .standards import Standard
 
 _LABELS: Mapping[str, Mapping[str, str]] = {
@@ -102,7 +103,7 @@ def find_rule(rules: Iterable[Rule], rule_id: str) -> Rule:
     by_id = {rule.id: rule for rule in rules}
     if rule_id in by_id:
         return by_id[rule_id]
-    raise SvccheckError(f"unknown rule {rule_id!r}{did_you_mean(rule_id, by_id)}")
+    raise SvccheckError(hinted(ProblemMessage.of("cases.unknown_rule", rule=repr(rule_id)), rule_id, by_id))
 
 
 # --- values in flow style -----------------------------------------------------------------------

@@ -365,6 +365,9 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "旁边没有交互文件 {stem}.json 或 {stem}.jsonl（应恰好有一个）",
     },
     "cases.unknown_rule": {"en": "unknown rule {rule}", "zh": "未知的规则 {rule}"},
+    # --- writing a report (svccheck.cli.output_stream) -----------------------------------------------
+    "output.stdout": {"en": "cannot write standard output: {reason}", "zh": "无法写入标准输出：{reason}"},
+    "output.file": {"en": "cannot write {file}: {reason}", "zh": "无法写入 {file}：{reason}"},
     "cases.problems": {"en": "{count} problem(s) in fixture cases", "zh": "测试用例中有 {count} 个问题"},
     "cases.and_problems": {"en": "{rules} and {count} in fixture cases", "zh": "{rules}；测试用例中另有 {count} 个问题"},
     "cases.nothing_to_test": {

@@ -83,6 +83,9 @@ def test_chinese_output(here: Path) -> None:
 def test_an_unknown_rule_suggests_the_closest(here: Path) -> None:
     assert _explain("phone.greting") == (2, "", "svccheck: error: unknown rule 'phone.greting' (did you mean 'phone.greeting'?)\n")
     assert _explain("zzz") == (2, "", "svccheck: error: unknown rule 'zzz'\n")
+    assert _explain("phone.greting", "--lang", "zh") == (
+        2, "", "svccheck: error: 未知的规则 'phone.greting'（是否应为 'phone.greeting'？）\n"
+    )
 
 
 def test_a_rule_id_and_kinds_together_or_neither_is_a_usage_error(here: Path) -> None:

@@ -25,6 +25,7 @@ import click
 
 from ..errors import ExitCode, SvccheckError
 from ..formatters.text import escape_controls
+from ..problems import ProblemMessage
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -72,13 +73,13 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
         except BrokenPipeError:
             raise
         except OSError as err:  # a full disk under `> report.txt`
-            raise SvccheckError(f"cannot write standard output: {err.strerror or err}") from None
+            raise SvccheckError(ProblemMessage.of("output.stdout", reason=str(err.strerror or err))) from None
         return
     try:
         with file.open("w", encoding="utf-8", newline="\n") as handle:
             yield handle
     except OSError as err:
-        raise SvccheckError(f"cannot write {file}: {err.strerror or err}") from None
+        raise SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=str(err.strerror or err))) from None
 
 
 def user_errors(func: F) -> F:
