@@ -15,7 +15,7 @@ import codecs
 import difflib
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from . import schema_fast
 from .model import Event, InputProblem, Interaction, SourceLocation, Survey
-from .problems import CATALOGUE, Param, ProblemMessage, parser_detail
+from .problems import ProblemMessage, parser_detail
+from .schema_messages import schema_message
 from .text import normalise
 from .timeutil import TimeFormatError, parse_datetime
 
@@ -852,71 +853,6 @@ def _reword(error: jsonschema.ValidationError) -> ProblemMessage:
                 return ProblemMessage.of("schema.unknown_key_hint", key=repr(unknown[0]), hint=repr(hint[0]))
             return ProblemMessage.of("schema.unknown_key", key=repr(unknown[0]))
     return schema_message(error)
-
-
-def schema_message(error: jsonschema.ValidationError) -> ProblemMessage:
-    """jsonschema's own message for an error, which stays its English, with the values the
-    template of its keyword names (`problems.CATALOGUE["schema.<keyword>"]`); verbatim when
-    the keyword has none or the values cannot be told (never an error of its own)."""
-    values = _KEYWORD_VALUES.get(str(error.validator))
-    found = values(error) if values is not None else None
-    if found is None:
-        return ProblemMessage.verbatim(error.message)
-    code, params = found
-    return ProblemMessage.of(code, message=error.message, **params)
-
-
-_Values = tuple[str, dict[str, Param]] | None
-
-
-def _required(error: jsonschema.ValidationError) -> _Values:
-    # jsonschema says one missing property per error: the one its message starts with.
-    required = error.validator_value if isinstance(error.validator_value, list) else []
-    for name in required:
-        if isinstance(error.instance, dict) and name not in error.instance and error.message.startswith(repr(name)):
-            return "schema.required", {"property": repr(name)}
-    return None
-
-
-def _type(error: jsonschema.ValidationError) -> _Values:
-    wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-    types = tuple(
-        ProblemMessage(f"json_type.{t}") if f"json_type.{t}" in CATALOGUE else ProblemMessage.verbatim(str(t))
-        for t in wanted
-    )
-    return "schema.type", {"instance": repr(error.instance), "types": types}
-
-
-def _min_length(error: jsonschema.ValidationError) -> _Values:
-    code = "schema.minLength.empty" if error.validator_value == 1 else "schema.minLength"
-    return code, {"instance": repr(error.instance), "limit": str(error.validator_value)}
-
-
-# "Additional properties are not allowed ('a', 'b' were unexpected)", "'a' does not match any of
-# the regexes: ...", "Unevaluated properties are not allowed ('a' was unexpected)": the keys.
-_EXTRA_KEYS = re.compile(r"\((.+) (?:was|were) (?:unexpected|unevaluated and invalid)\)$|^(.+) (?:does|do) not match any of")
-
-
-def _extra_keys(error: jsonschema.ValidationError) -> _Values:
-    found = _EXTRA_KEYS.search(error.message)
-    if found is None:
-        return None
-    return f"schema.{error.validator}", {"keys": found.group(1) or found.group(2)}
-
-
-#: The values each keyword's template names, from the error (keyword -> (code, values) or None).
-_KEYWORD_VALUES: Mapping[str, Callable[[jsonschema.ValidationError], _Values]] = {
-    "required": _required,
-    "type": _type,
-    "enum": lambda e: ("schema.enum", {"instance": repr(e.instance), "enum": repr(e.validator_value)}),
-    "const": lambda e: ("schema.const", {"const": repr(e.validator_value)}),
-    "minimum": lambda e: ("schema.minimum", {"instance": repr(e.instance), "minimum": repr(e.validator_value)}),
-    "minLength": _min_length,
-    "pattern": lambda e: ("schema.pattern", {"instance": repr(e.instance), "pattern": repr(e.validator_value)}),
-    "additionalProperties": _extra_keys,
-    "unevaluatedProperties": _extra_keys,
-    "anyOf": lambda e: ("schema.anyOf", {"instance": repr(e.instance)}),
-}
 
 
 def _known_keys(schema: Any) -> set[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,8 @@ from ruamel.yaml.scanner import Scanner
 
 from . import yamlcache
 from .model import SourceLocation
-from .problems import Param, ProblemMessage
+from .problems import ProblemMessage
+from .schema_messages import schema_message
 
 if TYPE_CHECKING:
     import jsonschema
@@ -378,58 +379,14 @@ def _problems(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[
             unknown = ProblemMessage.of("yaml.unknown_key", known=", ".join(sorted(allowed)))
             return [Problem.of(doc.locate([*keys, k], at_key=True), dotted([*keys, k]), unknown) for k in extras]
     if error.validator == "required" and isinstance(error.instance, Mapping):
-        return [Problem.of(doc.locate(keys, at_key=True), key_of(keys), schema_said(error))]
+        return [Problem.of(doc.locate(keys, at_key=True), key_of(keys), schema_message(error))]
     if error.validator in ("enum", "const"):
         value: Any = error.validator_value
         options = list(value) if error.validator == "enum" else [value]
         listed = ", ".join(str(o) for o in options)
         said = ProblemMessage.of("yaml.not_one_of", value=repr(error.instance), listed=listed)
         return [Problem.of(doc.locate(keys), key_of(keys), said)]
-    return [Problem.of(doc.locate(keys), key_of(keys), schema_said(error))]
-
-
-def schema_said(error: jsonschema.ValidationError) -> ProblemMessage:
-    """jsonschema's message for an error, which stays its English, with the values the template
-    of its keyword names: the keywords of the interaction schema as `interactions.schema_message`
-    says them, and the others that svccheck's YAML files use (`_KEYWORD_VALUES`); verbatim for
-    a keyword with neither."""
-    values = _KEYWORD_VALUES.get(str(error.validator))
-    if values is not None:
-        code, params = values(error)
-        return ProblemMessage.of(code, message=error.message, **params)
-    # Imported only here, for a file with a problem: reading interactions is no part of loading
-    # rules, and a command that loads valid rules need not pay for it.
-    from .interactions import schema_message
-
-    return schema_message(error)
-
-
-def _limited(code: str, error: jsonschema.ValidationError) -> tuple[str, dict[str, Param]]:
-    """minItems, minProperties: "should be non-empty" for a limit of 1, else "is too short"."""
-    if error.validator_value == 1:
-        code += ".empty"
-    return code, {"instance": repr(error.instance), "limit": str(error.validator_value)}
-
-
-def _one_of(error: jsonschema.ValidationError) -> tuple[str, dict[str, Param]]:
-    # jsonschema gives the branches' errors as the context of "is not valid under any of the
-    # given schemas", and none with "is valid under each of ..." (more than one branch fits).
-    return "schema.oneOf" if error.context else "schema.oneOf.many", {"instance": repr(error.instance)}
-
-
-#: The values each keyword's template names (`problems.CATALOGUE["schema.<keyword>"]`), for the
-#: keywords that svccheck's YAML files use beyond those of the interaction schema.
-_KEYWORD_VALUES: Mapping[str, Callable[[jsonschema.ValidationError], tuple[str, dict[str, Param]]]] = {
-    "minItems": lambda e: _limited("schema.minItems", e),
-    "minProperties": lambda e: _limited("schema.minProperties", e),
-    "maximum": lambda e: ("schema.maximum", {"instance": repr(e.instance), "maximum": repr(e.validator_value)}),
-    "exclusiveMinimum": lambda e: (
-        "schema.exclusiveMinimum", {"instance": repr(e.instance), "minimum": repr(e.validator_value)}
-    ),
-    "uniqueItems": lambda e: ("schema.uniqueItems", {"instance": repr(e.instance)}),
-    "oneOf": _one_of,
-    "not": lambda e: ("schema.not", {"instance": repr(e.instance), "schema": repr(e.validator_value)}),
-}
+    return [Problem.of(doc.locate(keys), key_of(keys), schema_message(error))]
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:

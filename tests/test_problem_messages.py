@@ -24,7 +24,8 @@ from conftest import INVALID
 from svccheck import parallel
 from svccheck.audit import Auditor, audit_paths
 from svccheck.formatters import FORMATTERS
-from svccheck.interactions import _KEYWORD_VALUES, _records, build_interaction, read_inputs, schema_message
+from svccheck.interactions import _records, build_interaction, read_inputs
+from svccheck.schema_messages import KEYWORD_VALUES, schema_message
 from svccheck.kinds import MeasureError
 from svccheck.model import InputProblem, Interaction, Report, SourceLocation
 from svccheck.problems import CATALOGUE, ProblemMessage, parser_detail
@@ -132,8 +133,8 @@ def test_every_keyword_of_the_interaction_schema_has_a_chinese_template() -> Non
     validating = set(_schema_keywords(json.loads(text))) & set(jsonschema.Draft202012Validator.VALIDATORS)
     reporting = validating - _APPLICATORS
     assert "required" in reporting and "unevaluatedProperties" in reporting  # the walk found keywords
-    missing = {k for k in reporting if k not in _KEYWORD_VALUES or "zh" not in CATALOGUE.get(f"schema.{k}", {})}
-    assert missing == set(), "add a template to svccheck.problems and its values to interactions._KEYWORD_VALUES"
+    missing = {k for k in reporting if k not in KEYWORD_VALUES or "zh" not in CATALOGUE.get(f"schema.{k}", {})}
+    assert missing == set(), "add a template to svccheck.problems and its values to schema_messages.KEYWORD_VALUES"
 
 
 def test_a_keyword_without_a_template_is_said_in_english() -> None:
@@ -150,22 +151,26 @@ def test_values_that_cannot_be_told_fall_back_to_english() -> None:
     assert schema_message(error).text("zh") == "a is missing"
 
 
+#: keyword -> a schema and a value it refuses, for the interaction schema's keywords.
+INTERACTION_KEYWORD_SAMPLES: Mapping[str, tuple[dict[str, Any], Any]] = {
+    "required": ({"required": ["a"]}, {}),
+    "type": ({"type": "integer"}, "x"),
+    "enum": ({"enum": [1, 2]}, 3),
+    "const": ({"const": "x"}, "y"),
+    "minimum": ({"minimum": 1}, 0),
+    "minLength": ({"minLength": 3}, "ab"),
+    "pattern": ({"pattern": "^a"}, "b"),
+    "additionalProperties": ({"properties": {}, "additionalProperties": False}, {"b": 1}),
+    "unevaluatedProperties": ({"unevaluatedProperties": False}, {"b": 1}),
+    "anyOf": ({"anyOf": [{"type": "string"}, {"type": "null"}]}, 1),
+}
+
+
 def test_each_keyword_template_renders_with_the_values_given() -> None:
     """Every keyword's values fill its Chinese template (no missing placeholder at run time)."""
     validator = jsonschema.Draft202012Validator
-    samples: Mapping[str, tuple[dict[str, Any], Any]] = {
-        "required": ({"required": ["a"]}, {}),
-        "type": ({"type": "integer"}, "x"),
-        "enum": ({"enum": [1, 2]}, 3),
-        "const": ({"const": "x"}, "y"),
-        "minimum": ({"minimum": 1}, 0),
-        "minLength": ({"minLength": 3}, "ab"),
-        "pattern": ({"pattern": "^a"}, "b"),
-        "additionalProperties": ({"properties": {}, "additionalProperties": False}, {"b": 1}),
-        "unevaluatedProperties": ({"unevaluatedProperties": False}, {"b": 1}),
-        "anyOf": ({"anyOf": [{"type": "string"}, {"type": "null"}]}, 1),
-    }
-    assert set(samples) == set(_KEYWORD_VALUES)
+    samples = INTERACTION_KEYWORD_SAMPLES
+    assert set(samples) <= set(KEYWORD_VALUES)  # the others: test_rule_problem_messages.KEYWORD_SAMPLES
     said = {k: schema_message(next(validator(schema).iter_errors(value))).text("zh") for k, (schema, value) in samples.items()}
     assert said == {
         "required": "缺少必填字段 'a'",

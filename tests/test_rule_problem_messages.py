@@ -178,7 +178,7 @@ KEYWORD_SAMPLES: dict[str, tuple[dict[str, Any], Any, str]] = {
 
 def test_every_keyword_of_the_yaml_schemas_has_a_chinese_sample() -> None:
     """A keyword used without a sample fails here: add it to KEYWORD_SAMPLES (and, if the next
-    test then fails, its template to svccheck.problems and its values to yamlpos)."""
+    test then fails, its template to svccheck.problems and its values to schema_messages)."""
     used: dict[str, set[str]] = {}
     for name, schema in _yaml_schemas().items():
         for keyword in set(_schema_keywords(schema)) & set(jsonschema.Draft202012Validator.VALIDATORS):
@@ -186,6 +186,13 @@ def test_every_keyword_of_the_yaml_schemas_has_a_chinese_sample() -> None:
     reporting = set(used) - _APPLICATORS
     assert {"required", "minItems", "not", "exclusiveMinimum"} <= reporting  # the walk found keywords
     assert {k: sorted(used[k]) for k in reporting - set(KEYWORD_SAMPLES)} == {}
+
+
+def test_every_worded_keyword_has_a_chinese_sample_here_or_for_interactions() -> None:
+    from svccheck.schema_messages import KEYWORD_VALUES
+    from test_problem_messages import INTERACTION_KEYWORD_SAMPLES
+
+    assert set(KEYWORD_VALUES) - set(KEYWORD_SAMPLES) - set(INTERACTION_KEYWORD_SAMPLES) == set()
 
 
 @pytest.mark.parametrize("keyword", sorted(KEYWORD_SAMPLES))
