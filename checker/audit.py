@@ -73,6 +73,11 @@ class Outcome:
 
 
 _new_fact = tuple.__new__
+#: The rules that apply to an interaction (index, rule), their ids, and which of them to measure
+#: by what the interaction holds of what rules need (`Auditor._to_measure`).
+_Applicable = tuple[
+    tuple[tuple[int, Rule], ...], tuple[str, ...], dict[tuple[frozenset[str], frozenset[str], bool], tuple[tuple[int, Rule], ...]]
+]
 BATCH = 256  # interactions per durable-rules session in `Auditor.outcomes` (a worker's chunk)
 _APPLICABLE_CACHE_SIZE = 4096  # combinations of channel, tags, source and site remembered
 _APPLIES_TO_FIELDS = {"channels", "tags", "not_tags", "sources", "sites"}
@@ -91,9 +96,7 @@ class Auditor:
         self._channel_rules: dict[str, tuple[int, ...]] = {}
         # Interactions of one kind share their applied-rules tuple (see model.Coverage).
         self._applied: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._applicable_cache: dict[
-            tuple[str, frozenset[str], str | None, str | None], tuple[tuple[tuple[int, Rule], ...], tuple[str, ...]]
-        ] = {}
+        self._applicable_cache: dict[tuple[str, frozenset[str], str | None, str | None], _Applicable] = {}
         # The cache key holds what AppliesTo reads today; should it read more, stop caching.
         self._cacheable = {f.name for f in dataclass_fields(AppliesTo)} == _APPLIES_TO_FIELDS
         # What each rule needs to find anything (Check.needs), and all the metrics and checklist
@@ -102,7 +105,6 @@ class Auditor:
         self._needed_metrics = frozenset().union(*(n.metrics for n in self._needs if n is not None))
         self._needed_items = frozenset().union(*(n.checklist for n in self._needs if n is not None))
         self._any_needs = any(n is not None for n in self._needs)
-        self._measure_cache: dict[tuple[Any, ...], tuple[tuple[int, Rule], ...]] = {}
 
     def _candidates(self, channel: str) -> tuple[int, ...]:
         # Channel filtering is the cheap, common case: cache the rule indices per channel.
@@ -132,7 +134,8 @@ class Auditor:
         outcome = Outcome(interaction.id, interaction.location, interaction.ordinal)
         facts: list[Fact] = []
         measured: dict[tuple[int, int], Measurement] = {}
-        applicable, outcome.applied = self._applicable(interaction)
+        applicable = self._applicable(interaction)
+        outcome.applied = applicable[1]
         for index, rule in self._to_measure(interaction, applicable):
             try:
                 measurements = rule.check.measure(interaction)
@@ -147,8 +150,9 @@ class Auditor:
                 measured[(index, measurement.subject)] = measurement
         return outcome, facts, measured
 
-    def _applicable(self, interaction: Interaction) -> tuple[tuple[tuple[int, Rule], ...], tuple[str, ...]]:
-        """The rules that apply to an interaction (index, rule), and their ids.
+    def _applicable(self, interaction: Interaction) -> _Applicable:
+        """The rules that apply to an interaction (index, rule), their ids, and the cache of
+        `_to_measure` for them.
 
         Which rules apply depends only on what `AppliesTo` reads (channel, tags, source, site),
         so the answer is cached per combination: most interactions then cost one dict lookup
@@ -161,32 +165,28 @@ class Auditor:
                 if self.rules[i].applies_to.matches(interaction)
             )
             ids = tuple(rule.id for _, rule in pairs)
-            cached = (pairs, self._applied.setdefault(ids, ids))
+            cached = (pairs, self._applied.setdefault(ids, ids), {})
             if self._cacheable and len(self._applicable_cache) < _APPLICABLE_CACHE_SIZE:
                 self._applicable_cache[key] = cached
         return cached
 
-    def _to_measure(
-        self, interaction: Interaction, applicable: tuple[tuple[int, Rule], ...]
-    ) -> tuple[tuple[int, Rule], ...]:
+    def _to_measure(self, interaction: Interaction, applicable: _Applicable) -> tuple[tuple[int, Rule], ...]:
         """The applicable rules that may find something in the interaction: not those whose
         `Check.needs` it lacks (a metric rule for a call without the metric, a checklist rule
         for a call...), which would measure nothing. They still applied (`Outcome.applied`).
-        Cached per combination of what decides it, as `_applicable` is."""
+        Cached with the applicable rules, per which of the keys any rule needs are present."""
+        pairs, _, chosen_by_present = applicable
         if not self._any_needs:
-            return applicable
+            return pairs
         metrics = self._needed_metrics.intersection(interaction.metrics)
         items = self._needed_items.intersection(interaction.checklist)
-        survey = interaction.survey is not None
-        key = (interaction.channel, interaction.tags, interaction.source, interaction.site, metrics, items, survey)
-        chosen = self._measure_cache.get(key) if self._cacheable else None
+        present = (metrics, items, interaction.survey is not None)
+        chosen = chosen_by_present.get(present)
         if chosen is None:
             needs = self._needs
-            chosen = tuple(
-                (i, rule) for i, rule in applicable if (need := needs[i]) is None or need.met_by(metrics, items, survey)
-            )
-            if self._cacheable and len(self._measure_cache) < _APPLICABLE_CACHE_SIZE:
-                self._measure_cache[key] = chosen
+            chosen = tuple((i, rule) for i, rule in pairs if (need := needs[i]) is None or need.met_by(*present))
+            if len(chosen_by_present) < _APPLICABLE_CACHE_SIZE:
+                chosen_by_present[present] = chosen
         return chosen
 
     def _conclude(

@@ -69,8 +69,9 @@ def test_audits_give_the_same_outcomes_with_and_without_skipping(
 
     def everything(self: Auditor, interaction: Interaction, applicable: tuple[Any, ...]) -> tuple[Any, ...]:
         nonlocal asked
-        asked += len(applicable) - len(to_measure(skipping, interaction, applicable))
-        return applicable
+        pairs: tuple[Any, ...] = applicable[0]
+        asked += len(pairs) - len(to_measure(skipping, interaction, skipping._applicable(interaction)))
+        return pairs
 
     monkeypatch.setattr(Auditor, "_to_measure", everything, raising=True)
     every = [key(o) for o in Auditor(builtin_rules).audit_batch(interactions)]
