@@ -86,7 +86,7 @@ def _remembered(material: bytes, make: Callable[[], Any], keep: Callable[[Any], 
     folder = cache_dir() if hasattr(os, "getuid") else None  # ownership checks need POSIX
     if folder is None:
         return make()
-    entry = folder / f"{hashlib.sha256(_builder() + material).hexdigest()}.pickle"
+    entry = folder / f"{_key(material)}.pickle"
     found = _read(folder, entry)
     if found is not None:
         return found[0]
@@ -94,6 +94,11 @@ def _remembered(material: bytes, make: Callable[[], Any], keep: Callable[[Any], 
     if keep(value):
         _write(folder, entry, value)
     return value
+
+
+def _key(material: bytes) -> str:
+    """An entry's name: what it was made from, and what made it (`_builder`)."""
+    return hashlib.sha256(_builder() + material).hexdigest()
 
 
 # Schemas by identity, kept alive here so that an id is never reused for another schema.
@@ -106,11 +111,6 @@ def _schema_digest(schema: Mapping[str, Any]) -> bytes:
         text = json.dumps(schema, sort_keys=True, ensure_ascii=False, default=repr)
         known = _schemas[id(schema)] = (schema, hashlib.sha256(text.encode("utf-8")).digest())
     return known[1]
-
-
-def _key(text: str) -> str:
-    """The entry name `cached` uses for a text (for tests)."""
-    return hashlib.sha256(_builder() + b"yaml|" + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _builder() -> bytes:

@@ -134,9 +134,9 @@ def test_the_default_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_a_new_parser_makes_every_key_new(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = yamlcache._key(RULE)
+    before = yamlcache._key(RULE.encode())
     monkeypatch.setattr(yamlcache, "_salt", b"another svccheck.yamlpos")
-    assert yamlcache._key(RULE) != before
+    assert yamlcache._key(RULE.encode()) != before
 
 
 def test_past_the_limit_the_oldest_entries_go(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
