@@ -229,19 +229,26 @@ def jsonl_lines(
             yield location, _line_problem(location, err, line)
 
 
-_WITHIN_LINE = re.compile(r": line 1 column ([0-9]+) \(char [0-9]+\)$")
+_WITHIN_LINE = re.compile(r": line ([12]) column ([0-9]+) \(char [0-9]+\)$")
 
 
 def _line_problem(location: SourceLocation, err: Exception, line: bytes) -> InputProblem:
-    """A JSON Lines line that does not decode: located at its column when the error is within
-    the line (`f.jsonl:2:5: ...`, not `f.jsonl:2: ...: line 1 column 5 (char 4)`)."""
+    """A JSON Lines line that does not decode: located at its column (`f.jsonl:2:5: ...`, not
+    `f.jsonl:2: ...: line 1 column 5 (char 4)`). The parser is given the line with its line
+    end, so a record cut short is "line 2 column 1" to it: that is the end of this line."""
     reason = _decode_reason(err, line)
     if reason is None:
         return InputProblem.of(location, _invalid_json(ProblemMessage.of("not_utf8")))
     within = _WITHIN_LINE.search(reason)
     if within is None:
         return InputProblem.of(location, _invalid_json(parser_detail(reason)))
-    where = SourceLocation(location.file, location.line, int(within.group(1)))
+    if within.group(1) == "1":
+        column = int(within.group(2))
+    elif within.group(2) == "1" and line.count(b"\n") == 1 and line.endswith(b"\n"):
+        column = len(line.decode("utf-8").rstrip("\r\n")) + 1
+    else:
+        return InputProblem.of(location, _invalid_json(parser_detail(reason)))
+    where = SourceLocation(location.file, location.line, column)
     return InputProblem.of(where, _invalid_json(parser_detail(reason[: within.start()])))
 
 

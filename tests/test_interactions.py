@@ -219,7 +219,17 @@ def test_a_malformed_json_line_is_one_problem(tmp_path: Path) -> None:
     path = _write(tmp_path / "m.jsonl", "%s\n{\"id\": \n%s\n" % (PHONE % "a", PHONE % "c"))
     items = _items(path)
     assert items[0] == "a@m.jsonl:1" and items[2] == "c@m.jsonl:3"
-    assert items[1].startswith("m.jsonl:2: invalid JSON: ")
+    assert items[1] == "m.jsonl:2:8: invalid JSON: unexpected end of data"  # at the end of `{"id": `
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r\n"])
+def test_a_json_line_cut_short_is_located_at_the_end_of_its_line(tmp_path: Path, end: bytes) -> None:
+    # The parser sees the line with its line end, and said "line 2 column 1 (char 28)" of it.
+    data = b'{"id": "a", "channel": "\xe7\x94\xb5\xe8\xaf\x9d"' + end + (PHONE % "c").encode() + b"\n"
+    assert _items(_write(tmp_path / "cut.jsonl", data)) == [
+        "cut.jsonl:1:28: invalid JSON: unexpected end of data",  # after its 27 characters (not bytes)
+        "c@cut.jsonl:2",
+    ]
 
 
 # --- bad input: records -----------------------------------------------------------------------------
