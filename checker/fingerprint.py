@@ -52,12 +52,37 @@ def fingerprint(
 ) -> str:
     """The plain (first-occurrence) fingerprint of one finding. `normalised`: the evidence text
     already normalised (an utterance's `norm_text`), so it is not normalised again."""
-    text = "".join(normalised.split()) if normalised is not None else _squeezed(evidence.text or "")
-    parts = [SCHEME, rule, interaction, text]
+    if normalised is not None:
+        text = "".join(normalised.split())
+    else:
+        text = _squeezed(evidence.text) if evidence.text else ""
+    material = f"{_HEAD}{rule}{_SEP}{interaction}{_SEP}{text}"
     for name in IDENTITY_FIELDS:
         if name in fields:
-            parts.append(f"{name}={_squeezed(str(fields[name]))}")
-    return _digest(_SEP.join(parts))
+            material += f"{_SEP}{name}={_identity(fields[name])}"
+    return _digest(material)
+
+
+_HEAD = SCHEME + _SEP
+_IDENTITIES: dict[Any, str] = {}  # identity field value -> its squeezed text
+_IDENTITIES_KEPT = 4096
+
+
+def _identity(value: Any) -> str:
+    """An identity field's value as hashed: its text, squeezed. Remembered, as the same few
+    values (survey dimensions, checklist items) recur in finding after finding."""
+    # Keyed by type too: 1, 1.0 and True are one dict key but three texts.
+    key = (type(value), value)
+    try:
+        said = _IDENTITIES.get(key)
+    except TypeError:  # unhashable: not remembered
+        return _squeezed(str(value))
+    if said is None:
+        said = _squeezed(str(value))
+        if len(_IDENTITIES) >= _IDENTITIES_KEPT:
+            _IDENTITIES.clear()
+        _IDENTITIES[key] = said
+    return said
 
 
 def occurrence(plain: str, number: int) -> str:

@@ -76,10 +76,10 @@ class ForbiddenPhrasesCheck:
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         out = []
-        for event in interaction.events:
-            if event.type != "utterance" or event.speaker not in self.speakers:
-                continue
-            hits = self.matcher.search(event.norm_text)
+        search = self.matcher.search
+        # The speakers' utterances, worked out once per interaction for every rule that reads them.
+        for event in interaction.utterances(self.speakers):
+            hits = search(event.norm_text)
             if not hits:
                 continue
             excuses = self.exceptions.search(event.norm_text) if self.exceptions else []

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, ClassVar, cast
 
 from ..model import Event, Evidence, Interaction, Localised
@@ -122,8 +122,9 @@ class RequiredPhrasesCheck:
         return out
 
     def _fields(self, n: str, event: str) -> Mapping[str, Any]:
-        return {"scope": self._scope_words(), "n": n, "event": event}
+        return {"scope": self._scope_words, "n": n, "event": event}
 
+    @cached_property
     def _scope_words(self) -> Localised:
         scope = self.scope
         if isinstance(scope, Mapping):
@@ -137,9 +138,9 @@ class RequiredPhrasesCheck:
     def describe(self, lang: str) -> str:
         if lang == "zh":
             who_zh = "、".join(SPEAKER_NAMES_ZH[s] for s in sorted(self.speakers))
-            return f"{who_zh}在{self._scope_words().zh}中须说出 {len(self.matcher.phrases)} 条规定用语之一"
+            return f"{who_zh}在{self._scope_words.zh}中须说出 {len(self.matcher.phrases)} 条规定用语之一"
         who = ", ".join(sorted(self.speakers))
-        return f"in {self._scope_words().en} of {who}, one of {len(self.matcher.phrases)} phrases must be said"
+        return f"in {self._scope_words.en} of {who}, one of {len(self.matcher.phrases)} phrases must be said"
 
 
 class RequiredPhrases:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from ..model import Interaction, Localised
@@ -136,16 +137,20 @@ class ThresholdCheck:
         return [Measurement(subject=0, value=value, fields=lambda: self._fields(value, source))]
 
     def _fields(self, value: float, source: str) -> Mapping[str, Any]:
-        limit = self.condition.limit
         return {
             "value": f"{value:g}",
-            "limit": f"{limit:g}",
-            "max": f"{limit:g}",
-            "min": f"{limit:g}",
+            **self._limit_fields,
             "value_human": Localised(human(value, self.unit, "en"), human(value, self.unit, "zh")),
-            "limit_human": Localised(human(limit, self.unit, "en"), human(limit, self.unit, "zh")),
             "source": source,
         }
+
+    @cached_property
+    def _limit_fields(self) -> Mapping[str, Any]:
+        """The fields that say the limit: the same for every finding of the rule."""
+        limit = self.condition.limit
+        said = f"{limit:g}"
+        human_limit = Localised(human(limit, self.unit, "en"), human(limit, self.unit, "zh"))
+        return {"limit": said, "max": said, "min": said, "limit_human": human_limit}
 
     def describe(self, lang: str) -> str:
         if lang == "zh":
