@@ -18,7 +18,9 @@ import pytest
 
 from conftest import EXAMPLES
 from svccheck import durable_adapter
-from svccheck.durable_adapter import MARKER, SENTINEL, SENTINEL_RULE, CompiledConditions, Fact, ruleset_definition
+from svccheck.durable_adapter import (
+    MARKER, SENTINEL, SENTINEL_RULE, CompiledConditions, Fact, ruleset_definition, shared_conditions,
+)
 from svccheck.errors import EngineError, EngineUnavailable, ExitCode, SvccheckError
 from svccheck.kinds import Condition
 from svccheck.rules import Rule
@@ -73,21 +75,34 @@ def _nodes(value: Any) -> Iterator[Any]:
 # --- the ruleset ---------------------------------------------------------------------------------
 
 
-def test_the_definition_is_a_sentinel_plus_one_marked_rule_per_condition() -> None:
-    definition = ruleset_definition([Condition(">", 3), Condition("<", 1), Condition(">=", 2.5), Condition("<=", 0)])
+def test_the_definition_is_a_sentinel_plus_one_marked_rule_per_distinct_condition() -> None:
+    conditions = [Condition(">", 3), Condition("<", 1), Condition(">=", 2.5), Condition("<", 1.0), Condition("<=", 0),
+                  Condition(">", 3)]
+    definition = ruleset_definition(conditions)
     assert definition == {
         "sentinel": {"all": [{"m": {"svck": 2}}]},
-        "r0": {"all": [{"m": {"$and": [{"svck": 1}, {"r": 0}, {"$gt": {"v": 3}}]}}]},
-        "r1": {"all": [{"m": {"$and": [{"svck": 1}, {"r": 1}, {"$lt": {"v": 1}}]}}]},
-        "r2": {"all": [{"m": {"$and": [{"svck": 1}, {"r": 2}, {"$gte": {"v": 2.5}}]}}]},
-        "r3": {"all": [{"m": {"$and": [{"svck": 1}, {"r": 3}, {"$lte": {"v": 0}}]}}]},
+        "c0": {"all": [{"m": {"$and": [{"svck": 1}, {"c": 0}, {"$gt": {"v": 3}}]}}]},
+        "c1": {"all": [{"m": {"$and": [{"svck": 1}, {"c": 1}, {"$lt": {"v": 1}}]}}]},
+        "c2": {"all": [{"m": {"$and": [{"svck": 1}, {"c": 2}, {"$gte": {"v": 2.5}}]}}]},
+        "c3": {"all": [{"m": {"$and": [{"svck": 1}, {"c": 3}, {"$lte": {"v": 0}}]}}]},
     }
+    assert shared_conditions(conditions) == (
+        (Condition(">", 3), Condition("<", 1), Condition(">=", 2.5), Condition("<=", 0)), (0, 1, 2, 1, 3, 0)
+    )
     assert (MARKER, SENTINEL, SENTINEL_RULE) == ("svck", 2, "sentinel")
 
 
+def test_rules_sharing_a_condition_are_still_told_apart() -> None:
+    # Rules 0 and 2 share `> 3` (one engine rule); each violation is still its own rule's.
+    compiled = CompiledConditions([Condition(">", 3), Condition("<", 1), Condition(">", 3)])
+    facts = [Fact(0, 0, 5.0), Fact(1, 0, 0.0), Fact(2, 0, 2.0), Fact(2, 1, 4.0), Fact(1, 1, 1.0)]
+    assert compiled.violations(facts) == {(0, 0), (1, 0), (2, 1)}
+
+
 def test_builtin_conditions_are_marked_and_never_use_or_or_regexes(builtin_rules: list[Rule]) -> None:
-    definition = ruleset_definition([rule.check.condition for rule in builtin_rules])
-    assert len(definition) == len(builtin_rules) + 1
+    conditions = [rule.check.condition for rule in builtin_rules]
+    definition = ruleset_definition(conditions)
+    assert len(definition) == len({(c.op, c.limit) for c in conditions}) + 1 < len(builtin_rules)
     assert definition.pop(SENTINEL_RULE) == {"all": [{"m": {MARKER: SENTINEL}}]}
     for name, rule in definition.items():
         (clause,) = rule["all"]
@@ -138,10 +153,10 @@ def test_each_session_asserts_facts_with_a_sentinel_drains_and_is_deleted() -> N
     sid = payload[0]["sid"]
     assert payload[0] == {"sid": sid, MARKER: SENTINEL}
     assert payload[1:] == [
-        {"sid": sid, MARKER: 1, "r": 0, "s": 0, "g": 0, "v": 5.0},
-        {"sid": sid, MARKER: 1, "r": 0, "s": 1, "g": 0, "v": 2.0},
-        {"sid": sid, MARKER: 1, "r": 1, "s": 0, "g": 0, "v": 0.0},
-        {"sid": sid, MARKER: 1, "r": 1, "s": 4, "g": 0, "v": 1.0},
+        {"sid": sid, MARKER: 1, "c": 0, "r": 0, "s": 0, "g": 0, "v": 5.0},
+        {"sid": sid, MARKER: 1, "c": 0, "r": 0, "s": 1, "g": 0, "v": 2.0},
+        {"sid": sid, MARKER: 1, "c": 1, "r": 1, "s": 0, "g": 0, "v": 0.0},
+        {"sid": sid, MARKER: 1, "c": 1, "r": 1, "s": 4, "g": 0, "v": 1.0},
         {"sid": sid, MARKER: SENTINEL, "last": 1},  # its firing proves the engine read every fact
     ]
     assert spy.calls[-1][1][1] == sid
@@ -215,7 +230,7 @@ def test_the_engine_decides_not_python(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def loosened(conditions: list[Condition]) -> dict[str, Any]:
         definition = real_definition(conditions)
-        definition["r0"]["all"][0]["m"]["$and"][2] = {"$gt": {"v": 10.0}}
+        definition["c0"]["all"][0]["m"]["$and"][2] = {"$gt": {"v": 10.0}}
         return definition
 
     facts = [Fact(0, 0, 5.0), Fact(0, 1, 11.0)]
