@@ -118,11 +118,10 @@ def _read_inputs(paths: Iterable[Path], text_of: Collection[str] | None, locate:
                 continue
             item = build_interaction(record, location, ordinal, text_of)
             if isinstance(item, Interaction):
-                first = seen.first(item.id)
+                first = seen.admit(item.id, location)
                 if first is not None:
                     item = InputProblem.of(location, duplicate_id(first), interaction=item.id)
                 else:
-                    seen.add(item.id, location)
                     ordinal += 1
             else:
                 item = locate(item)
@@ -143,19 +142,31 @@ class SeenIds:
     def first(self, ident: str) -> SourceLocation | None:
         """Where `ident` was first seen; None if it was not."""
         packed = self._first.get(ident)
-        if packed is None:
-            return None
-        line, column = (packed >> 32) & 0xFFFFFFFF, packed & 0xFFFFFFFF
-        return SourceLocation(self._files[packed >> 64], line - 1 if line else None, column - 1 if column else None)
+        return None if packed is None else self._location(packed)
 
     def add(self, ident: str, location: SourceLocation) -> None:
+        self._first[ident] = self._packed(location)
+
+    def admit(self, ident: str, location: SourceLocation) -> SourceLocation | None:
+        """`add` for an id not seen yet (None), else where it was first seen."""
+        first = self._first.get(ident)
+        if first is not None:
+            return self._location(first)
+        self._first[ident] = self._packed(location)
+        return None
+
+    def _packed(self, location: SourceLocation) -> int:
         number = self._numbers.get(location.file)
         if number is None:
             number = self._numbers[location.file] = len(self._files)
             self._files.append(location.file)
         line = 0 if location.line is None else location.line + 1
         column = 0 if location.column is None else location.column + 1
-        self._first[ident] = (number << 64) | (line << 32) | column
+        return (number << 64) | (line << 32) | column
+
+    def _location(self, packed: int) -> SourceLocation:
+        line, column = (packed >> 32) & 0xFFFFFFFF, packed & 0xFFFFFFFF
+        return SourceLocation(self._files[packed >> 64], line - 1 if line else None, column - 1 if column else None)
 
 
 def duplicate_id(first: SourceLocation) -> ProblemMessage:
@@ -217,7 +228,7 @@ def jsonl_lines(
     for number, line in enumerate(lines, start=first):
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
-        if not line.strip():
+        if not line or line.isspace():  # as `not line.strip()`, without copying the line
             continue
         location = SourceLocation(name, number)
         if not decode:

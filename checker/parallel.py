@@ -307,10 +307,9 @@ class _Sequencer:
 
     def _admit(self, ident: str, location: SourceLocation) -> int | InputProblem:
         """The ordinal of the next interaction, or the error for a duplicate id."""
-        first = self.seen.first(ident)
+        first = self.seen.admit(ident, location)
         if first is not None:
             return InputProblem.of(location, duplicate_id(first), interaction=ident)
-        self.seen.add(ident, location)
         self.ordinal += 1
         return self.ordinal - 1
 

@@ -145,6 +145,9 @@ class VisitScore:
     dimension: Dimension | None  # where the visit lost most (see `weakest_dimension`)
 
 
+_new_result = tuple.__new__
+
+
 def score_visit(card: Scorecard, interaction: Interaction) -> VisitScore | None:
     """Score one interaction; None when no item applies. Raises ScoreError for bad values."""
     results: list[ItemResult] = []
@@ -153,7 +156,8 @@ def score_visit(card: Scorecard, interaction: Interaction) -> VisitScore | None:
         earned = possible = 0.0
         for item in section.items:
             outcome = item.outcome(interaction)
-            results.append(ItemResult(section.id, item.name, outcome, item.points, item.auto_fail, item.standard))
+            # tuple.__new__: a named tuple's own __new__ is Python code (see interactions._events)
+            results.append(_new_result(ItemResult, (section.id, item.name, outcome, item.points, item.auto_fail, item.standard)))
             if outcome != "n/a":
                 possible += item.points
                 earned += item.points if outcome == "met" else 0.0

@@ -139,6 +139,10 @@ def test_first_seen_locations_are_packed_without_loss(location: SourceLocation) 
     assert seen.first("x") == location
     assert seen.first("other") == SourceLocation("other.json", 3, 4)
     assert seen.first("unknown") is None
+    assert seen.admit("x", SourceLocation("again.json", 9)) == location  # not recorded again
+    assert seen.first("x") == location
+    assert seen.admit("new", SourceLocation("new.json")) is None
+    assert seen.admit("new", SourceLocation("new.json")) == SourceLocation("new.json")
 
 
 def _die(packed: object) -> None:
