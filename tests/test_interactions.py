@@ -400,3 +400,22 @@ def test_every_field_reaches_the_model() -> None:
     assert utterance.norm_text == "您好,请稍等 ok"
     assert (hold.index, hold.norm_text, hold.data["seconds"]) == (1, "", 4)
     assert [e.index for e in item.utterances(frozenset({"customer"}))] == []
+
+
+def test_every_field_of_a_record_lands_in_its_own_attribute() -> None:
+    # `_build` passes the fields positionally: every one distinct here, so a swap shows.
+    record = {
+        "id": "r-1", "channel": "visit", "site": "S", "agent": "A", "source": "SRC", "wave": "W",
+        "started_at": "2026-03-01T10:00:00+08:00", "tags": ["t"], "metrics": {"m": 1},
+        "events": [{"type": "ring", "at": 2}], "checklist": {"c": True},
+        "survey": {"expected": {"empathy": 5}, "perceived": {"empathy": 4}},
+    }
+    built = build_interaction(record, SourceLocation("f.jsonl", 3), 7)
+    assert isinstance(built, Interaction)
+    assert (built.id, built.channel, built.location, built.ordinal) == ("r-1", "visit", SourceLocation("f.jsonl", 3), 7)
+    assert (built.site, built.agent, built.source, built.wave) == ("S", "A", "SRC", "W")
+    assert (built.started_at, built.start, built.timeline) == ("2026-03-01T10:00:00+08:00", 1772330400.0, "absolute")
+    assert (built.tags, built.metrics, built.checklist) == (frozenset({"t"}), {"m": 1}, {"c": True})
+    assert [(e.type, e.at) for e in built.events] == [("ring", 1772330402.0)]
+    assert built.survey is not None and (built.survey.expected, built.survey.perceived) == ({"empathy": 5}, {"empathy": 4})
+    assert built.raw is record
