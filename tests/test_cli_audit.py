@@ -628,3 +628,22 @@ def test_every_command_reports_an_unwritable_output_in_one_line(
     result = run_cli(*[part.format(input=path, out=out) for part in command])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"svccheck: error: cannot write {out}: No such file or directory"
+
+
+def test_outcomes_kept_for_the_report_pass_through_in_order_and_are_frozen_now_and_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import svccheck.cli.audit as command
+
+    frozen: list[int] = []
+    seen: list[int] = []
+
+    def outcomes() -> Any:
+        for number in range(10):
+            seen.append(number)
+            yield number
+
+    monkeypatch.setattr(command, "_KEPT_EVERY", 4)
+    monkeypatch.setattr(command.gc, "freeze", lambda: frozen.append(len(seen)))
+    assert list(command._kept(outcomes())) == list(range(10))
+    assert frozen == [4, 8]  # after the 4th and the 8th, never ahead of what was read
