@@ -479,6 +479,10 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     "import.rows.many": {"en": "{count} rows", "zh": "{count} 行"},
     "import.blank_rows.one": {"en": "{count} blank row", "zh": "{count} 个空行"},
     "import.blank_rows.many": {"en": "{count} blank rows", "zh": "{count} 个空行"},
+    # The progress bar's label (a terminal's stderr, long jobs only: see svccheck.progress).
+    "progress.auditing": {"en": "auditing", "zh": "审核中"},
+    "progress.reading": {"en": "reading", "zh": "读取中"},
+    "progress.importing": {"en": "importing", "zh": "导入中"},
 }
 
 #: Every message code and its templates by language ("en" always; a missing language says English).

@@ -6,7 +6,7 @@ gone by. It writes only to standard error, one line redrawn in place with carria
 and clears that line when done, so reports on standard output, files written with
 ``--output``, and anything piped or captured stay byte-for-byte the same with or without it.
 
-    items = track(read_inputs(paths), total=None, label="auditing")
+    items = track(read_inputs(paths), total=None, label=progress_label("auditing", lang))
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
+
+from .problems import ProblemMessage
 
 T = TypeVar("T")
 
@@ -82,6 +84,11 @@ class Progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self._drawn = False
+
+
+def progress_label(job: str, lang: str) -> str:
+    """The bar's label for `job` ("auditing", "reading", "importing") in `lang`: "审核中"..."""
+    return ProblemMessage.of(f"progress.{job}").text(lang)
 
 
 def isatty(stream: TextIO) -> bool:

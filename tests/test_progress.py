@@ -87,6 +87,21 @@ def test_audit_on_a_terminal_shows_progress_on_stderr_only(monkeypatch: pytest.M
     assert plain.stderr == ""
 
 
+@pytest.mark.parametrize(("lang", "label"), [("en", "auditing"), ("zh", "审核中")])
+def test_the_bar_is_labelled_in_the_commands_language(monkeypatch: pytest.MonkeyPatch, lang: str, label: str) -> None:
+    examples = str(Path(__file__).resolve().parent.parent / "examples" / "visits.json")
+    monkeypatch.setattr(progress, "THRESHOLD", 1)
+    monkeypatch.setattr(progress, "INTERVAL", 0)
+    monkeypatch.setattr(progress, "isatty", lambda stream: True)
+    shown = CliRunner().invoke(main, ["audit", examples, "--format", "json", "--lang", lang, "--jobs", "1"])
+    assert f"\r{label}: 2\x1b[K" in shown.stderr
+
+
+@pytest.mark.parametrize(("job", "zh"), [("auditing", "审核中"), ("reading", "读取中"), ("importing", "导入中")])
+def test_every_label_is_said_in_both_languages(job: str, zh: str) -> None:
+    assert (progress.progress_label(job, "en"), progress.progress_label(job, "zh")) == (job, zh)
+
+
 def test_items_pass_untouched_and_uncounted_when_no_bar_can_show(monkeypatch: pytest.MonkeyPatch) -> None:
     # Not a terminal, or a small job of known size: the items are yielded as they are, without
     # a count per item (it was 0.5 us an item of the main process of an audit).

@@ -21,7 +21,7 @@ from ..formatters._labels import labels
 from ..formatters.jsonl import JsonlWriter
 from ..model import SEVERITIES, InputProblem, Report, Severity, Summary
 from ..parallel import default_jobs
-from ..progress import track
+from ..progress import progress_label, track
 from . import (
     config_option,
     configured_rules,
@@ -173,12 +173,14 @@ def audit(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], formats: tuple[s
 
         report = audit_on_dask(dask_address, list(paths), rules, severity, language)
     elif formats == ("jsonl",) and not gated:
-        found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
+        found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None,
+                      progress_label("auditing", language))
         config_file = str(config.path) if config.path is not None else None
         sys.exit(stream_jsonl(found, severity, targets[0][1], language, config_file))
     else:
         # parallel.audit_paths, with a progress bar on a terminal's stderr for big inputs
-        found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None, "auditing")
+        found = track(parallel.outcomes(list(paths), rules, language, jobs or default_jobs()), None,
+                      progress_label("auditing", language))
         report = build_report(_kept(found), rules, severity, language, inputs=[str(p) for p in paths])
     if config.path is not None:
         report = dataclasses.replace(report, config=str(config.path))

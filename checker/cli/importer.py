@@ -11,7 +11,7 @@ import click
 
 from ..errors import ExitCode
 from ..importer import ImportStats, dump_record, import_rows, load_mapping, read_table, tally
-from ..progress import track
+from ..progress import progress_label, track
 from . import default_lang, lang_option, output_stream, say, user_errors
 
 
@@ -40,7 +40,7 @@ def import_(file: Path, mapping_path: Path, output: Path | None, lang: str | Non
     mapping = load_mapping(mapping_path)
     table = read_table(file, mapping.sheet, mapping.header_row)
     stats = ImportStats()
-    rows = track(import_rows(table, mapping), total=len(table.rows), label="importing")
+    rows = track(import_rows(table, mapping), total=len(table.rows), label=progress_label("importing", language))
     records = tally(rows, stats)
     with output_stream(output) as handle:
         _write(records, handle)

@@ -13,7 +13,7 @@ from ..audit import Auditor, build_report
 from ..errors import ExitCode, SvccheckError
 from ..interactions import read_inputs
 from ..model import Finding, InputProblem, Interaction, Severity
-from ..progress import track
+from ..progress import progress_label, track
 from ..reports import RENDERERS
 from ..rules import Rule
 from ..words import count
@@ -89,9 +89,9 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
         raise SvccheckError("give the interactions the audit report is about after RESULTS.json")
     _, rules = configured_rules(config_path, rule_dirs)
     scorecard = choose_scorecard(rules, scorecard_id)
-    items = list(track(read_inputs(inputs), total=None, label="reading"))
-    interactions = [i for i in items if isinstance(i, Interaction)]
     language = lang or default_lang()
+    items = list(track(read_inputs(inputs), total=None, label=progress_label("reading", language)))
+    interactions = [i for i in items if isinstance(i, Interaction)]
     if results is not None:
         # The findings keep the language they were audited in; the report's own text follows --lang.
         findings, recorded = load_results(results)
@@ -103,7 +103,8 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
         errors = [p.describe(language) for p in problems + [r for r in recorded if r.rule is not None]]
     else:
         auditor = Auditor(rules, language)
-        audited = build_report(auditor.outcomes(track(items, len(items), "auditing")), rules, Severity.MAJOR, language)
+        tracked = track(items, len(items), progress_label("auditing", language))
+        audited = build_report(auditor.outcomes(tracked), rules, Severity.MAJOR, language)
         findings, errors = list(audited.findings), [p.describe(language) for p in audited.errors]
     summary = aggregate(interactions, findings, errors, rules, scorecard, group_by, [str(p) for p in inputs], language)
     render = RENDERERS[format_]
