@@ -45,7 +45,7 @@ from typing import Any
 
 from .errors import ExitCode, SvccheckError
 from .interactions import schema_problem
-from .problems import ProblemMessage, joined
+from .problems import ProblemMessage, all_of
 from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
 
 _SCHEMA: dict[str, Any] = json.loads(
@@ -460,7 +460,7 @@ def bind(mapping: ImportMapping, table: Table) -> dict[str, int]:
             said = ProblemMessage.of("import.column_missing", column=repr(column), file=str(table.path))
             problems.append(Problem.of(where, dotted, said))
         elif len(found) > 1:
-            numbers = joined("and", [str(i + 1) for i in found])
+            numbers = all_of([str(i + 1) for i in found])
             said = ProblemMessage.of("import.column_repeated", column=repr(column), count=str(len(found)), positions=numbers)
             problems.append(Problem.of(where, dotted, said))
         else:

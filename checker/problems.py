@@ -194,6 +194,9 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     "hint.did_you_mean": {"en": " (did you mean {names}?)", "zh": "（是否应为 {names}？）"},
     "or": {"en": "{first} or {rest}", "zh": "{first} 或 {rest}"},
     "and": {"en": "{first} and {rest}", "zh": "{first} 与 {rest}"},
+    # Every item of a list (all of them meant): "2, 5 and 12", "2、5、12" (see `all_of`).
+    "list.comma": {"en": "{first}, {rest}", "zh": "{first}、{rest}"},
+    "list.and": {"en": "{most} and {last}", "zh": "{most}、{last}"},
     # --- YAML that does not load (svccheck.yamlpos) ------------------------------------------------------
     # {reason}: ruamel's own words (like a JSON Lines parser detail, they stay as it writes them).
     "yaml.syntax": {"en": "{reason}", "zh": "语法错误：{reason}"},
@@ -534,6 +537,17 @@ def joined(glue: str, items: Sequence[str | ProblemMessage]) -> ProblemMessage:
     if len(items) == 1:
         return first
     return ProblemMessage.of(glue, first=first, rest=joined(glue, items[1:]))
+
+
+def all_of(items: Sequence[str]) -> ProblemMessage:
+    """Every item of a list, all of them meant: `2, 5 and 12`, `2、5、12` (column numbers, say;
+    `joined` says a choice between items)."""
+    if len(items) == 1:
+        return ProblemMessage.verbatim(items[0])
+    most = ProblemMessage.verbatim(items[0])
+    for item in items[1:-1]:
+        most = ProblemMessage.of("list.comma", first=most, rest=item)
+    return ProblemMessage.of("list.and", most=most, last=items[-1])
 
 
 def _render(value: Param, lang: str) -> str:

@@ -181,7 +181,7 @@ def test_columns_missing_or_repeated_in_the_header_in_chinese(tmp_path: Path, ru
     result = run_cli("import", source, "--mapping", path, "--lang", "zh")
     assert result.exit_code == 2
     assert lines(result) == [
-        f"{path}:7:13: checklist.微笑: 列 '微笑' 在表头中出现了 2 次（第 5 与 12 列）",
+        f"{path}:7:13: checklist.微笑: 列 '微笑' 在表头中出现了 2 次（第 5、12 列）",
         f"{path}:7:36: checklist.带领: {source} 的表头中没有列 '带领'",
         f"svccheck: error: 映射与 {source} 不符（该文件的列：{', '.join([*HEADER, '微笑'])}）",
     ]

@@ -28,7 +28,7 @@ from svccheck.interactions import _records, build_interaction, read_inputs
 from svccheck.schema_messages import KEYWORD_VALUES, schema_message
 from svccheck.kinds import MeasureError
 from svccheck.model import InputProblem, Interaction, Report, SourceLocation
-from svccheck.problems import CATALOGUE, ProblemMessage, parser_detail
+from svccheck.problems import CATALOGUE, ProblemMessage, all_of, parser_detail
 from svccheck.rules import Rule
 
 
@@ -414,3 +414,12 @@ def test_the_catalogue_is_a_leaf_module() -> None:
     found = imports(PACKAGE_DIR / "problems.py")
     assert "typing" in found
     assert {name for name in found if name.partition(".")[0] not in sys.stdlib_module_names and name != "__future__"} == set()
+
+
+@pytest.mark.parametrize(
+    ("items", "en", "zh"),
+    [(["5"], "5", "5"), (["5", "12"], "5 and 12", "5、12"), (["2", "5", "12"], "2, 5 and 12", "2、5、12")],
+)
+def test_all_of_a_list_is_said_as_each_language_lists(items: list[str], en: str, zh: str) -> None:
+    said = all_of(items)
+    assert (said.text("en"), said.text("zh")) == (en, zh)
