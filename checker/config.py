@@ -53,13 +53,12 @@ from .kinds import KINDS, CompileContext
 from .kinds._phrases import resolve_phrase_file
 from .model import Severity, SourceLocation
 from .paths import builtin_rules_dir
-from .problems import ProblemMessage
+from .problems import ProblemMessage, hinted
 from .rules import (
     Example,
     Rule,
     RuleProblem,
     exclusive_params,
-    hinted,
     in_file_order,
     scan_rules,
 )

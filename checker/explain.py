@@ -32,8 +32,8 @@ from .errors import SvccheckError
 from .interactions import build_interaction
 from .kinds import KINDS
 from .model import DIMENSION_NAMES_ZH, GAP_NAMES_ZH, SEVERITY_NAMES_ZH, Gap, InputProblem, Interaction
-from .problems import ProblemMessage
-from .rules import Example, Rule, hinted
+from .problems import ProblemMessage, hinted
+from .rules import Example, Rule
 from .standards import Standard
 
 _LABELS: Mapping[str, Mapping[str, str]] = {

@@ -40,7 +40,7 @@ from .config import Config, resolve_rules
 from .interactions import build_interaction
 from .model import InputProblem, SourceLocation
 from .problems import ProblemMessage, joined
-from .rules import Example, Rule, hinted
+from .rules import Example, Rule
 from .ruletest import expected_files, load_cases
 from .yamlpos import Problem, YamlLoadError, load_yaml
 
@@ -106,13 +106,9 @@ def _from_rule_problem(problem: Problem, rule: str | None) -> LintProblem:
 
 
 def _pinpointed(problem: Problem, rule: str | None) -> LintProblem:
-    """The problem made more precise for the person fixing it: an unknown key gets the closest
-    known one suggested (`aplies-to` -> `applies-to`), and a problem about one phrase of a list
-    (`check.phrases: phrase "x": ...`) moves from the list to that phrase's line and column."""
-    said, key = problem.said, problem.key
-    if said is not None and said.code == "yaml.unknown_key":
-        known = str(dict(said.params)["known"]).split(", ")
-        problem = Problem.of(problem.location, key, hinted(said, key.rsplit(".", 1)[-1], known))
+    """The problem made more precise for the person fixing it: a problem about one phrase of a
+    list (`check.phrases: phrase "x": ...`) moves from the list to that phrase's line and column."""
+    key = problem.key
     message = problem.message
     if key.endswith("phrases") and message.startswith('phrase "'):
         try:

@@ -25,7 +25,8 @@ formatter can render a problem without importing anything else of svccheck.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Union
@@ -548,6 +549,23 @@ def all_of(items: Sequence[str]) -> ProblemMessage:
     for item in items[1:-1]:
         most = ProblemMessage.of("list.comma", first=most, rest=item)
     return ProblemMessage.of("list.and", most=most, last=items[-1])
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """" (did you mean 'x'?)" for the closest known names, or ""."""
+    hint = _hint(name, known)
+    return hint.text("en") if hint is not None else ""
+
+
+def hinted(said: ProblemMessage, name: str, known: Iterable[str]) -> ProblemMessage:
+    """`said`, followed by `did_you_mean` in its language when a known name is close to `name`."""
+    hint = _hint(name, known)
+    return ProblemMessage.of("hinted", message=said, hint=hint) if hint is not None else said
+
+
+def _hint(name: str, known: Iterable[str]) -> ProblemMessage | None:
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    return ProblemMessage.of("hint.did_you_mean", names=joined("or", [repr(c) for c in close])) if close else None
 
 
 def _render(value: Param, lang: str) -> str:

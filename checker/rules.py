@@ -9,7 +9,6 @@ skipped.
 
 from __future__ import annotations
 
-import difflib
 import json
 import string
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -23,7 +22,7 @@ from .kinds import COMMON_FIELDS, KINDS, Check, CompileContext, CompileError
 from .kinds._phrases import CompileErrors
 from .model import Dimension, Gap, Interaction, Localised, RuleInfo, Severity, SourceLocation
 from .paths import builtin_rules_dir
-from .problems import ProblemMessage, joined
+from .problems import ProblemMessage, hinted
 from .yamlpos import TOP_LEVEL, Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -498,21 +497,6 @@ def scan_rules(
     return RuleScan(sorted(rules, key=lambda r: r.id), problems, examples)
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """" (did you mean 'x'?)" for the closest known names, or ""."""
-    hint = _hint(name, known)
-    return hint.text("en") if hint is not None else ""
-
-
-def hinted(said: ProblemMessage, name: str, known: Iterable[str]) -> ProblemMessage:
-    """`said`, followed by `did_you_mean` in its language when a known name is close to `name`."""
-    hint = _hint(name, known)
-    return ProblemMessage.of("hinted", message=said, hint=hint) if hint is not None else said
-
-
-def _hint(name: str, known: Iterable[str]) -> ProblemMessage | None:
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    return ProblemMessage.of("hint.did_you_mean", names=joined("or", [repr(c) for c in close])) if close else None
 
 
 def load_rules(

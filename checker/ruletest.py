@@ -38,8 +38,8 @@ from typing import Any, TextIO
 from .audit import Auditor
 from .interactions import build_interaction, read_inputs
 from .model import Finding, InputProblem, Interaction
-from .problems import Param, ProblemMessage
-from .rules import EXPECTED_SUFFIXES, Example, Rule, hinted, in_file_order
+from .problems import Param, ProblemMessage, hinted
+from .rules import EXPECTED_SUFFIXES, Example, Rule, in_file_order
 from .yamlpos import FILE, Problem, YamlDoc, YamlLoadError, dotted, load_yaml, schema_problems
 
 

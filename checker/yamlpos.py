@@ -24,7 +24,7 @@ from ruamel.yaml.scanner import Scanner
 
 from . import yamlcache
 from .model import SourceLocation
-from .problems import ProblemMessage
+from .problems import ProblemMessage, hinted
 from .schema_messages import schema_message
 
 if TYPE_CHECKING:
@@ -376,8 +376,12 @@ def _problems(doc: YamlDoc, error: jsonschema.ValidationError, prefix: Sequence[
         if extras:
             # jsonschema gives one error for all the extra keys of a mapping: one problem each, so
             # that `bogus: 1` does not hide `fail_on: minor` until the next run.
+            # Each with the closest known keys suggested (`aplies-to` -> `applies-to`).
             unknown = ProblemMessage.of("yaml.unknown_key", known=", ".join(sorted(allowed)))
-            return [Problem.of(doc.locate([*keys, k], at_key=True), dotted([*keys, k]), unknown) for k in extras]
+            return [
+                Problem.of(doc.locate([*keys, k], at_key=True), dotted([*keys, k]), hinted(unknown, str(k), allowed))
+                for k in extras
+            ]
     if error.validator == "required" and isinstance(error.instance, Mapping):
         return [Problem.of(doc.locate(keys, at_key=True), key_of(keys), schema_message(error))]
     if error.validator in ("enum", "const"):

@@ -70,7 +70,8 @@ def test_bad_case_files_are_errors_not_failures(here: Path) -> None:
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it (exactly one)",
-        "cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction, message, rule)",
+        "cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction, message, rule)"
+        " (did you mean 'event'?)",
         "cases/thanked.expected.yaml:1:10: [0].rule: unknown rule 'local.no-such-rule'",
         "svccheck: error: 3 problem(s) in fixture cases",
     ]
@@ -106,7 +107,7 @@ def test_a_broken_rule_and_broken_case_files_are_reported_together(here: Path) -
         "mine/cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it"
         " (exactly one)\n"
         "mine/cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction,"
-        " message, rule)\n"
+        " message, rule) (did you mean 'event'?)\n"
         "mine/cases/thanked.json:2:13: input: invalid JSON: Expecting value\n"
         "svccheck: error: 2 problem(s) in rule files and 3 in fixture cases\n",
     )
@@ -124,7 +125,7 @@ def test_configuration_problems_are_reported_with_the_case_files_too(here: Path)
         "mine/cases/orphan.expected.yaml:1:1: file: no interaction file orphan.json or orphan.jsonl beside it"
         " (exactly one)",
         "mine/cases/orphan.expected.yaml:1:29: [0].evnt: unknown key (expected one of: event, interaction,"
-        " message, rule)",
+        " message, rule) (did you mean 'event'?)",
         "mine/cases/thanked.json:2:13: input: invalid JSON: Expecting value",
         "svccheck: error: 2 problem(s) in rule files or configuration and 3 in fixture cases",
     ]
@@ -242,7 +243,7 @@ def test_bad_case_files_in_chinese(here: Path) -> None:
     shutil.copytree(TESTING / "bad-cases", here / "cases")
     assert _test("cases", "--lang", "zh") == (2, "", (
         "cases/orphan.expected.yaml:1:1: 文件: 旁边没有交互文件 orphan.json 或 orphan.jsonl（应恰好有一个）\n"
-        "cases/orphan.expected.yaml:1:29: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）\n"
+        "cases/orphan.expected.yaml:1:29: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）（是否应为 'event'？）\n"
         "cases/thanked.expected.yaml:1:10: [0].rule: 未知的规则 'local.no-such-rule'\n"
         "svccheck: error: 测试用例中有 3 个问题\n"
     ))
@@ -257,7 +258,8 @@ def test_broken_rules_and_case_files_in_chinese(here: Path) -> None:
         "mine/wrong-kind.yaml:7:15: check.kind: 未知的检查类型 'required-phrase'（已知类型：checklist, condition, "
         "forbidden-phrases, interval, promise, required-phrases, scorecard, sequence, survey-gap, threshold）",
         "mine/cases/orphan.expected.yaml:1:1: 文件: 旁边没有交互文件 orphan.json 或 orphan.jsonl（应恰好有一个）",
-        "mine/cases/orphan.expected.yaml:1:29: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）",
+        "mine/cases/orphan.expected.yaml:1:29: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）"
+        "（是否应为 'event'？）",
         "mine/cases/thanked.json:2:13: 输入: JSON 无效：此处应为一个值",
         "svccheck: error: 规则文件中有 2 个问题；测试用例中另有 3 个问题",
     ]

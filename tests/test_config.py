@@ -69,7 +69,8 @@ def test_schema_problems_are_located_in_the_configuration(here: Path) -> None:
     assert _problems(config) == [  # in file order
         "svccheck.yaml:1:10: extends: 'everything' is not one of: all, none",
         "svccheck.yaml:2:10: fail-on: 'high' is not one of: critical, major, minor, info",
-        "svccheck.yaml:3:1: rulez: unknown key (expected one of: disable, extends, fail-on, overrides, rules)",
+        "svccheck.yaml:3:1: rulez: unknown key (expected one of: disable, extends, fail-on, overrides, rules) "
+        "(did you mean 'rules'?)",
     ]
     with pytest.raises(RuleError) as caught:
         load_rule_set(config)
@@ -80,7 +81,7 @@ def test_every_unknown_key_is_reported_not_only_the_first(here: Path) -> None:
     known = "(expected one of: disable, extends, fail-on, overrides, rules)"
     assert _problems(_config(here, "bogus: 1\nfail_on: minor\n")) == [
         f"svccheck.yaml:1:1: bogus: unknown key {known}",
-        f"svccheck.yaml:2:1: fail_on: unknown key {known}",
+        f"svccheck.yaml:2:1: fail_on: unknown key {known} (did you mean 'fail-on'?)",
     ]
 
 
@@ -101,7 +102,7 @@ overrides:
 MISTAKES_REPORTED = [
     "svccheck.yaml:1:9: rules[0]: no such directory: missing",
     "svccheck.yaml:3:42: check.max: 'four' is not of type 'number'",
-    "svccheck.yaml:3:48: check.maximum: unknown key (expected one of: kind, max, min, unit, value)",
+    "svccheck.yaml:3:48: check.maximum: unknown key (expected one of: kind, max, min, unit, value) (did you mean 'max'?)",
     f"svccheck.yaml:3:70: overrides.{RING_RULE}.severity: 'high' is not one of: critical, major, minor, info",
     f"svccheck.yaml:3:76: overrides.{RING_RULE}.min: contradictory limits: give only one of max, min",
     "svccheck.yaml:5:15: overrides.complaint.apology.severity: 'loud' is not one of: critical, major, minor, info",

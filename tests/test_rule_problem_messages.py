@@ -420,7 +420,7 @@ def test_case_file_problems_in_chinese(tmp_path: Path) -> None:
     _, problems = load_cases(sorted(tmp_path.glob("*.expected.yaml")), ["local.no"])
     assert [_said(p, tmp_path)[1] for p in problems] == [
         "a.expected.yaml:1:10: [0].rule: 未知的规则 'local.nope'（是否应为 'local.no'？）",
-        "a.expected.yaml:1:22: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）",
+        "a.expected.yaml:1:22: [0].evnt: 未知字段（应为以下之一：event, interaction, message, rule）（是否应为 'event'？）",
         "a.json:1:2: 交互 x: 缺少必填字段 'channel'",
         "b.expected.yaml:1:1: 文件: 旁边没有交互文件 b.json 或 b.jsonl（应恰好有一个）",
         "c.jsonl:1:2: 输入: JSON 无效：" + problems[-1].message.removeprefix("invalid JSON: "),  # orjson's words

@@ -218,7 +218,7 @@ PROBLEMS = [
         "unknown top-level key",
         BASE.replace("severity: major", "severity: major\nseverty: minor"),
         "5:1: severty: unknown key (expected one of: applies-to, check, description, dimension, examples, gap, id,"
-        " message, severity, standard, title)",
+        " message, severity, standard, title) (did you mean 'severity'?)",
     ),
     (
         "unknown template field",
@@ -252,7 +252,8 @@ PROBLEMS = [
     (
         "misspelt example key",
         BASE + "examples:\n  fail:\n    - interaction: {metrics: {rings: 5}}\n      finding: 1\n",
-        "14:7: examples.fail[0].finding: unknown key (expected one of: findings, interaction, messages)",
+        "14:7: examples.fail[0].finding: unknown key (expected one of: findings, interaction, messages) "
+        "(did you mean 'findings'?)",
     ),
 ]
 
@@ -379,8 +380,8 @@ def test_every_unknown_key_of_every_mapping_is_reported(tmp_path: Path, standard
     top = "(expected one of: applies-to, check, description, dimension, examples, gap, id, message, severity, standard, title)"
     check = "(expected one of: kind, max, min, unit, value)"
     assert _problems(tmp_path, standards) == (
-        f"{path}:7:1: aplies-to: unknown key {top}",
-        f"{path}:8:1: exmaples: unknown key {top}",
-        f"{path}:13:3: check.maximum: unknown key {check}",
-        f"{path}:14:3: check.units: unknown key {check}",
+        f"{path}:7:1: aplies-to: unknown key {top} (did you mean 'applies-to'?)",
+        f"{path}:8:1: exmaples: unknown key {top} (did you mean 'examples'?)",
+        f"{path}:13:3: check.maximum: unknown key {check} (did you mean 'max'?)",
+        f"{path}:14:3: check.units: unknown key {check} (did you mean 'unit'?)",
     )

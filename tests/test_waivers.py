@@ -95,7 +95,7 @@ def test_load(waivers_file: Path) -> None:
              " (a waiver cannot cover everything)"],
         ),
         ("waiver: []\n", ["{path}:1:1: (top level): 'waivers' is a required property",
-                          "{path}:1:1: waiver: unknown key (expected one of: version, waivers)"]),
+                          "{path}:1:1: waiver: unknown key (expected one of: version, waivers) (did you mean 'waivers'?)"]),
         ("waivers: [\n", ["{path}:2:1: yaml: expected the node content, but found '<stream end>'"]),
         (
             "waivers:\n  - rule: a\n    reason: r\n    approved-by: x\n    expires: 2027-02-30\n",
@@ -156,7 +156,7 @@ MISTAKES_REPORTED = [
     "{path}:6:5: waivers[1]: needs at least one of interaction, rule, site, agent (a waiver cannot cover everything)",
     "{path}:10:13: waivers[2].reason: '' should be non-empty",
     f"{{path}}:13:5: waivers[2].colour: unknown key {KNOWN}",
-    f"{{path}}:14:5: waivers[2].size: unknown key {KNOWN}",
+    f"{{path}}:14:5: waivers[2].size: unknown key {KNOWN} (did you mean 'site'?)",
     "{path}:15:5: waivers[3]: 'reason' is a required property",
     "{path}:15:5: waivers[3]: 'expires' is a required property",
 ]

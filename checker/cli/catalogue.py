@@ -19,7 +19,7 @@ from ..explain import (
     rules_table,
 )
 from ..model import DIMENSIONS, GAPS
-from ..rules import did_you_mean
+from ..problems import did_you_mean
 from . import config_option, default_lang, lang_option, user_errors
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
