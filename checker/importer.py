@@ -45,7 +45,7 @@ from typing import Any
 
 from .errors import ExitCode, SvccheckError
 from .interactions import schema_problem
-from .problems import ProblemMessage, all_of
+from .problems import ProblemMessage, all_of, os_reason
 from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
 
 _SCHEMA: dict[str, Any] = json.loads(
@@ -322,7 +322,7 @@ def _csv_rows(path: Path) -> tuple[list[tuple[str, ...]], str]:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise TableError(ProblemMessage.of("import.cannot_read", file=str(path), reason=str(err.strerror or err))) from None
+        raise TableError(ProblemMessage.of("import.cannot_read", file=str(path), reason=os_reason(err))) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)

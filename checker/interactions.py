@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from . import schema_fast
 from .model import Event, InputProblem, Interaction, SourceLocation, Survey
-from .problems import ProblemMessage, parser_detail
+from .problems import ProblemMessage, os_reason, parser_detail
 from .schema_messages import schema_message
 from .text import normalise
 from .timeutil import TimeFormatError, parse_datetime
@@ -94,8 +94,8 @@ def _missing(path: Path) -> ProblemMessage:
 
 
 def cannot_read(err: OSError) -> ProblemMessage:
-    """"cannot read: Permission denied": the reason is the operating system's, in its words."""
-    return ProblemMessage.of("cannot_read", reason=str(err.strerror or err))
+    """"cannot read: Permission denied" ("无法读取：权限不足"): the operating system's reason (`os_reason`)."""
+    return ProblemMessage.of("cannot_read", reason=os_reason(err))
 
 
 def read_inputs(paths: Iterable[Path], text_of: Collection[str] | None = None) -> Iterator[Item]:

@@ -26,6 +26,7 @@ formatter can render a problem without importing anything else of svccheck.
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -50,8 +51,11 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "不读取标准输入：请先保存为 .json 或 .jsonl 文件",
     },
     "missing": {"en": "no such file or directory", "zh": "文件或目录不存在"},
-    # {reason}: the operating system's own words (strerror), in English.
+    # {reason}: the operating system's reason (`os_reason`).
     "cannot_read": {"en": "cannot read: {reason}", "zh": "无法读取：{reason}"},
+    # The operating system's reason for an OSError: its own words (strerror) in English, a
+    # translation of the common ones in Chinese (see `os_reason`).
+    "os.reason": {"en": "{text}", "zh": "{zh}"},
     "not_utf8": {"en": "not UTF-8 text", "zh": "不是 UTF-8 文本"},
     "not_a_document": {
         "en": 'expected an interaction, an array of them or {{"interactions": [...]}}',
@@ -290,7 +294,7 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     "rule.example_invalid": {"en": "not a valid interaction: {message}", "zh": "不是有效的交互记录：{message}"},
     "rule.problems": {"en": "{count} problem(s) in rule files", "zh": "规则文件中有 {count} 个问题"},
     # --- check kinds' compile errors (svccheck.kinds.CompileError) ----------------------------------------
-    # {reason}: the operating system's own words (strerror).
+    # {reason}: the operating system's reason (`os_reason`).
     "check.cannot_read_phrase_file": {
         "en": "cannot read phrase file {name}: {reason}",
         "zh": "无法读取短语文件 {name}：{reason}",
@@ -457,7 +461,7 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "en": "{file}: no header row (expected the column names in row {row})",
         "zh": "{file}：没有表头行（第 {row} 行应为列名）",
     },
-    # {reason}: the operating system's own words (strerror), in English.
+    # {reason}: the operating system's reason (`os_reason`).
     "import.cannot_read": {"en": "{file}: cannot read: {reason}", "zh": "{file}：无法读取：{reason}"},
     "import.not_text": {
         "en": "{file}: neither UTF-8 nor GB18030 text",
@@ -566,6 +570,39 @@ def hinted(said: ProblemMessage, name: str, known: Iterable[str]) -> ProblemMess
 def _hint(name: str, known: Iterable[str]) -> ProblemMessage | None:
     close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
     return ProblemMessage.of("hint.did_you_mean", names=joined("or", [repr(c) for c in close])) if close else None
+
+
+# What the operating system says for the errors a user meets reading inputs and rules and
+# writing reports, in Chinese; any other error keeps the system's own (English) words.
+_OS_REASONS_ZH: Mapping[int, str] = MappingProxyType({
+    errno.ENOENT: "文件或目录不存在",
+    errno.EACCES: "权限不足",
+    errno.EPERM: "不允许此操作",
+    errno.EISDIR: "这是一个目录",
+    errno.ENOTDIR: "路径中有一部分不是目录",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EFBIG: "文件太大",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.ELOOP: "符号链接层数过多",
+    errno.EIO: "输入/输出错误",
+    errno.EMFILE: "打开的文件太多",
+    errno.ENFILE: "系统中打开的文件太多",
+    errno.EBUSY: "设备或资源忙",
+    errno.ENXIO: "设备不存在",
+    errno.EPIPE: "管道已断开",
+    errno.EAGAIN: "资源暂时不可用",
+    errno.ETXTBSY: "文件正被使用",
+})
+
+
+def os_reason(err: OSError) -> ProblemMessage:
+    """Why the operating system refused: its own words (strerror) in English, byte for byte as
+    before; in Chinese, a translation of the common reasons (others stay in the system's words)."""
+    text = str(err.strerror or err)
+    translated = _OS_REASONS_ZH.get(err.errno) if err.strerror and err.errno is not None else None
+    return ProblemMessage.of("os.reason", text=text, zh=translated or text)
 
 
 def _render(value: Param, lang: str) -> str:

@@ -24,7 +24,7 @@ from ruamel.yaml.scanner import Scanner
 
 from . import yamlcache
 from .model import SourceLocation
-from .problems import ProblemMessage, hinted
+from .problems import ProblemMessage, hinted, os_reason
 from .schema_messages import schema_message
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except OSError as err:
-        said = ProblemMessage.of("cannot_read", reason=str(err.strerror or err))
+        said = ProblemMessage.of("cannot_read", reason=os_reason(err))
         raise YamlLoadError(Problem.of(SourceLocation(str(path)), FILE, said)) from None
     except UnicodeDecodeError:
         raise YamlLoadError(Problem.of(SourceLocation(str(path)), FILE, ProblemMessage.of("not_utf8"))) from None

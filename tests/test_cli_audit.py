@@ -326,7 +326,7 @@ def test_an_unwritable_output_is_exit_2(run_cli: Run, tmp_path: Path) -> None:
     assert result.stderr == f"svccheck: error: cannot write {tmp_path / 'no-dir' / 'r.json'}: No such file or directory\n"
     zh = run_cli("audit", path, "--format", "json", "--output", tmp_path / "no-dir" / "r.json", "--lang", "zh")
     # the operating system's reason stays in its words
-    assert zh.stderr == f"svccheck: error: 无法写入 {tmp_path / 'no-dir' / 'r.json'}：No such file or directory\n"
+    assert zh.stderr == f"svccheck: error: 无法写入 {tmp_path / 'no-dir' / 'r.json'}：文件或目录不存在\n"
 
 
 def test_an_output_that_is_a_symbolic_link_loop_is_exit_2(run_cli: Run, tmp_path: Path) -> None:

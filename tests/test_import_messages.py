@@ -213,7 +213,7 @@ def _xlsx(path: Path) -> Path:
         ("binary.csv", lambda p: p.write_bytes(b"\xff\xfe\x00\x81\x30\xff"), "",
          "{file}：既不是 UTF-8 也不是 GB18030 编码的文本"),
         ("quote.csv", lambda p: p.write_bytes(b'a,"b\nc'), "", "{file}：无法读取该 CSV 文件（unexpected end of data）"),
-        ("absent.csv", lambda p: None, "", "{file}：无法读取：No such file or directory"),
+        ("absent.csv", lambda p: None, "", "{file}：无法读取：文件或目录不存在"),
         ("bad.xlsx", lambda p: p.write_bytes(b"not a zip"), "", "{file}：无法读取该 .xlsx 工作簿（File is not a zip file）"),
         ("e.xlsx", _xlsx, "sheet: 二月\n", "{file}：没有工作表 '二月'（现有工作表：访问）"),
     ],

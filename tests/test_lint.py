@@ -98,7 +98,7 @@ CASES_ZH: dict[str, list[str]] = {
     ],
     "missing-phrase-file.yaml": [
         "rules/missing-phrase-file.yaml:9:40: local.missing-phrase-file: check.phrase-files[1]: 无法读取短语文件 "
-        "phrases/no-such-list.txt：No such file or directory",
+        "phrases/no-such-list.txt：文件或目录不存在",
     ],
     "bad-template.yaml": [
         "rules/bad-template.yaml:8:15: local.bad-template: message.en: 未知的模板字段 {phrase}（可用字段：agent, channel, "

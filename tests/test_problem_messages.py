@@ -8,8 +8,10 @@ English rather than fail.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -28,7 +30,7 @@ from svccheck.interactions import _records, build_interaction, read_inputs
 from svccheck.schema_messages import KEYWORD_VALUES, schema_message
 from svccheck.kinds import MeasureError
 from svccheck.model import InputProblem, Interaction, Report, SourceLocation
-from svccheck.problems import CATALOGUE, ProblemMessage, all_of, parser_detail
+from svccheck.problems import CATALOGUE, ProblemMessage, all_of, os_reason, parser_detail
 from svccheck.rules import Rule
 
 
@@ -294,8 +296,8 @@ def test_paths_that_cannot_be_read_in_chinese(tmp_path: Path) -> None:
         "empty: 目录中没有 .json 或 .jsonl 文件",
         "-: 不读取标准输入：请先保存为 .json 或 .jsonl 文件",
         "nope.json: 文件或目录不存在",
-        "odd.jsonl: 无法读取：Is a directory",  # the operating system's words
-        "odd.jsonl: 无法读取：Is a directory",
+        "odd.jsonl: 无法读取：这是一个目录",  # the operating system's reason, translated
+        "odd.jsonl: 无法读取：这是一个目录",
     ]
 
 
@@ -423,3 +425,20 @@ def test_the_catalogue_is_a_leaf_module() -> None:
 def test_all_of_a_list_is_said_as_each_language_lists(items: list[str], en: str, zh: str) -> None:
     said = all_of(items)
     assert (said.text("en"), said.text("zh")) == (en, zh)
+
+
+@pytest.mark.parametrize(
+    ("err", "en", "zh"),
+    [
+        (OSError(errno.EACCES, os.strerror(errno.EACCES)), os.strerror(errno.EACCES), "权限不足"),
+        (OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), os.strerror(errno.ENOSPC), "磁盘空间不足"),
+        # A reason without a translation, and an error without one at all, keep the system's words.
+        (OSError(errno.EXDEV, os.strerror(errno.EXDEV)), os.strerror(errno.EXDEV), os.strerror(errno.EXDEV)),
+        (OSError("unplugged"), "unplugged", "unplugged"),
+    ],
+)
+def test_the_operating_systems_reason_is_its_own_words_in_english_and_translated_in_chinese(
+    err: OSError, en: str, zh: str
+) -> None:
+    said = ProblemMessage.of("cannot_read", reason=os_reason(err))
+    assert (said.text("en"), said.text("zh")) == (f"cannot read: {en}", f"无法读取：{zh}")

@@ -128,7 +128,7 @@ def test_files_that_cannot_be_read_in_chinese(tmp_path: Path) -> None:
         said.append(_said(caught.value.problem, tmp_path))
     assert said == [
         ("bad.yaml: file: not UTF-8 text", "bad.yaml: 文件: 不是 UTF-8 文本"),
-        ("none.yaml: file: cannot read: No such file or directory", "none.yaml: 文件: 无法读取：No such file or directory"),
+        ("none.yaml: file: cannot read: No such file or directory", "none.yaml: 文件: 无法读取：文件或目录不存在"),
     ]
 
 
@@ -283,7 +283,7 @@ def test_phrase_file_problems_in_chinese(tmp_path: Path, standards: dict[str, St
         ("r.yaml:7:64: check.phrase-files[1]: lists/latin1.txt: not UTF-8 text (byte 3)",
          "r.yaml:7:64: check.phrase-files[1]: lists/latin1.txt：不是 UTF-8 文本（第 3 字节）"),
         ("r.yaml:7:82: check.phrase-files[2]: cannot read phrase file lists/none.txt: No such file or directory",
-         "r.yaml:7:82: check.phrase-files[2]: 无法读取短语文件 lists/none.txt：No such file or directory"),
+         "r.yaml:7:82: check.phrase-files[2]: 无法读取短语文件 lists/none.txt：文件或目录不存在"),
     ]
 
 
@@ -405,7 +405,7 @@ def test_waiver_problems_in_chinese(tmp_path: Path) -> None:
     assert message == f"豁免文件 {tmp_path / 'w.yaml'} 无效"
     with pytest.raises(WaiverError) as unreadable:
         load_waivers(tmp_path / "none.yaml")
-    assert unreadable.value.lines("zh")[0] == [f"{tmp_path / 'none.yaml'}: 文件: 无法读取：No such file or directory"]
+    assert unreadable.value.lines("zh")[0] == [f"{tmp_path / 'none.yaml'}: 文件: 无法读取：文件或目录不存在"]
 
 
 # --- fixture cases ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import click
 
 from ..errors import ExitCode, SvccheckError
 from ..formatters.text import escape_controls
-from ..problems import ProblemMessage
+from ..problems import ProblemMessage, os_reason
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -73,13 +73,13 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
         except BrokenPipeError:
             raise
         except OSError as err:  # a full disk under `> report.txt`
-            raise SvccheckError(ProblemMessage.of("output.stdout", reason=str(err.strerror or err))) from None
+            raise SvccheckError(ProblemMessage.of("output.stdout", reason=os_reason(err))) from None
         return
     try:
         with file.open("w", encoding="utf-8", newline="\n") as handle:
             yield handle
     except OSError as err:
-        raise SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=str(err.strerror or err))) from None
+        raise SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err))) from None
 
 
 def user_errors(func: F) -> F:

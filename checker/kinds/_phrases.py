@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import builtin_rules_dir
-from ..problems import ProblemMessage
+from ..problems import ProblemMessage, os_reason
 from ..text import PhraseError, PhraseMatcher, load_phrase_file
 from . import CompileContext, CompileError
 
@@ -59,7 +59,7 @@ def collect_phrases(
         try:
             phrases.extend(load_phrase_file(path))
         except OSError as err:
-            said = ProblemMessage.of("check.cannot_read_phrase_file", name=name, reason=str(err.strerror or err))
+            said = ProblemMessage.of("check.cannot_read_phrase_file", name=name, reason=os_reason(err))
             errors.append(CompileError([files_key, index], said))
         except PhraseError as err:
             errors.append(CompileError([files_key, index], _file_problem(err, path, name)))
