@@ -33,6 +33,7 @@ from typing import Any, TextIO
 from .errors import SvccheckError
 from .fingerprint import is_fingerprint
 from .model import BaselineStats, Report, Status
+from .problems import ProblemMessage, os_reason, parser_detail
 
 VERSION = 1
 
@@ -47,33 +48,33 @@ class Baseline:
     fingerprints: frozenset[str]
 
 
-def _fail(path: Path, message: str) -> BaselineError:
-    return BaselineError(f"baseline {path}: {message}")
+def _fail(path: Path, message: ProblemMessage) -> BaselineError:
+    return BaselineError(ProblemMessage.of("baseline.error", path=str(path), message=message))
+
+
+def _not_a_fingerprint(where: str, value: Any) -> ProblemMessage:
+    return ProblemMessage.of("baseline.not_a_fingerprint", where=where, value=repr(value))
 
 
 def _from_fingerprints(path: Path, values: Any) -> frozenset[str]:
     if not isinstance(values, list):
-        raise _fail(path, "'fingerprints' must be a list of fingerprints")
+        raise _fail(path, ProblemMessage.of("baseline.fingerprints_not_list"))
     for index, value in enumerate(values):
         if not is_fingerprint(value):
-            raise _fail(path, f"fingerprints[{index}]: {value!r} is not a fingerprint (16 hex digits)")
+            raise _fail(path, _not_a_fingerprint(f"fingerprints[{index}]", value))
     return frozenset(values)
 
 
 def _from_findings(path: Path, values: Any) -> frozenset[str]:
     if not isinstance(values, list):
-        raise _fail(path, "'findings' must be a list")
+        raise _fail(path, ProblemMessage.of("baseline.findings_not_list"))
     found = []
     for index, value in enumerate(values):
         fingerprint = value.get("fingerprint") if isinstance(value, Mapping) else None
         if fingerprint is None:
-            raise _fail(
-                path,
-                f"findings[{index}] has no fingerprint (a report from an older svccheck?"
-                " re-create it with `svccheck baseline create`)",
-            )
+            raise _fail(path, ProblemMessage.of("baseline.no_fingerprint", index=str(index)))
         if not is_fingerprint(fingerprint):
-            raise _fail(path, f"findings[{index}].fingerprint: {fingerprint!r} is not a fingerprint (16 hex digits)")
+            raise _fail(path, _not_a_fingerprint(f"findings[{index}].fingerprint", fingerprint))
         found.append(fingerprint)
     return frozenset(found)
 
@@ -81,34 +82,34 @@ def _from_findings(path: Path, values: Any) -> frozenset[str]:
 def parse_baseline(path: Path, data: Any) -> Baseline:
     """A baseline from parsed JSON (either shape; see the module docstring)."""
     if not isinstance(data, Mapping):
-        raise _fail(path, "not a svccheck baseline (expected a JSON object)")
+        raise _fail(path, ProblemMessage.of("baseline.not_an_object"))
     version = data.get("version", VERSION)
     if version != VERSION:
-        raise _fail(path, f"baseline version {version!r} is not supported (expected {VERSION})")
+        raise _fail(path, ProblemMessage.of("baseline.version", version=repr(version), expected=str(VERSION)))
     if "fingerprints" in data:
         return Baseline(str(path), _from_fingerprints(path, data["fingerprints"]))
     if "findings" in data:
         return Baseline(str(path), _from_findings(path, data["findings"]))
-    raise _fail(
-        path,
-        "not a svccheck baseline (expected 'findings' from `svccheck baseline create` or"
-        " `svccheck audit --format json`, or 'fingerprints')",
-    )
+    raise _fail(path, ProblemMessage.of("baseline.not_a_baseline"))
 
 
 def load_baseline(path: Path) -> Baseline:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as err:
-        raise _fail(path, f"cannot read: {err.strerror or err}") from None
+        raise _fail(path, ProblemMessage.of("cannot_read", reason=os_reason(err))) from None
     except UnicodeDecodeError:
-        raise _fail(path, "not UTF-8 text") from None
+        raise _fail(path, ProblemMessage.of("not_utf8")) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise BaselineError(f"baseline {path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
+        said = ProblemMessage.of(
+            "baseline.invalid_json_at", path=str(path), line=str(err.lineno), column=str(err.colno),
+            reason=parser_detail(err.msg),
+        )
+        raise BaselineError(said) from None
     except RecursionError:
-        raise _fail(path, "invalid JSON: nested too deeply") from None
+        raise _fail(path, ProblemMessage.of("invalid_json", reason=ProblemMessage.of("json.nested"))) from None
     return parse_baseline(path, data)
 
 

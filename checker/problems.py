@@ -367,6 +367,40 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     },
     "waivers.not_a_date": {"en": "{value} is not a date", "zh": "{value} 不是有效的日期"},
     "waivers.invalid_file": {"en": "invalid waivers file {path}", "zh": "豁免文件 {path} 无效"},
+    # --- the --baseline file (svccheck.baseline) -----------------------------------------------------------------
+    "baseline.error": {"en": "baseline {path}: {message}", "zh": "基线文件 {path}：{message}"},
+    "baseline.invalid_json_at": {
+        "en": "baseline {path}:{line}:{column}: invalid JSON: {reason}",
+        "zh": "基线文件 {path}:{line}:{column}：JSON 无效：{reason}",
+    },
+    "baseline.fingerprints_not_list": {
+        "en": "'fingerprints' must be a list of fingerprints",
+        "zh": "'fingerprints' 必须是指纹列表",
+    },
+    "baseline.not_a_fingerprint": {
+        "en": "{where}: {value} is not a fingerprint (16 hex digits)",
+        "zh": "{where}：{value} 不是指纹（应为 16 位十六进制数字）",
+    },
+    "baseline.findings_not_list": {"en": "'findings' must be a list", "zh": "'findings' 必须是列表"},
+    "baseline.no_fingerprint": {
+        "en": "findings[{index}] has no fingerprint (a report from an older svccheck? re-create it with"
+        " `svccheck baseline create`)",
+        "zh": "findings[{index}] 没有指纹（是旧版 svccheck 的报告吗？请用 `svccheck baseline create` 重新生成）",
+    },
+    "baseline.not_an_object": {
+        "en": "not a svccheck baseline (expected a JSON object)",
+        "zh": "不是 svccheck 基线文件（应为 JSON 对象）",
+    },
+    "baseline.version": {
+        "en": "baseline version {version} is not supported (expected {expected})",
+        "zh": "不支持基线版本 {version}（应为 {expected}）",
+    },
+    "baseline.not_a_baseline": {
+        "en": "not a svccheck baseline (expected 'findings' from `svccheck baseline create` or"
+        " `svccheck audit --format json`, or 'fingerprints')",
+        "zh": "不是 svccheck 基线文件（应有 `svccheck baseline create` 或 `svccheck audit --format json`"
+        " 生成的 'findings'，或 'fingerprints'）",
+    },
     # --- fixture cases and `svccheck test` (svccheck.ruletest) ---------------------------------------------------
     "cases.no_input": {
         "en": "no interaction file {stem}.json or {stem}.jsonl beside it (exactly one)",

@@ -135,6 +135,33 @@ def test_malformed_baseline_is_a_usage_error(
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"svccheck: error: {expected}\n")
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{\n  \"version\": 1,\n  \"fingerprints\": [\n", "{path}:4:1：JSON 无效：此处应为一个值"),
+        ("[]", "{path}：不是 svccheck 基线文件（应为 JSON 对象）"),
+        ('{"version": 2, "fingerprints": []}', "{path}：不支持基线版本 2（应为 1）"),
+        ('{"fingerprints": ["abc"]}', "{path}：fingerprints[0]：'abc' 不是指纹（应为 16 位十六进制数字）"),
+        ('{"findings": "abc"}', "{path}：'findings' 必须是列表"),
+        (
+            '{"findings": [{"rule": "phone.greeting"}]}',
+            "{path}：findings[0] 没有指纹（是旧版 svccheck 的报告吗？请用 `svccheck baseline create` 重新生成）",
+        ),
+    ],
+)
+def test_malformed_baseline_in_chinese(run_cli: Callable[..., Any], tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(content, encoding="utf-8")
+    result = run_cli("audit", PHONE, "--baseline", path, "--lang", "zh")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"svccheck: error: 基线文件 {message.format(path=path)}\n"
+
+
+def test_a_baseline_that_cannot_be_read_in_chinese(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    result = run_cli("audit", PHONE, "--baseline", tmp_path / "nope.json", "--lang", "zh")
+    assert result.stderr == f"svccheck: error: 基线文件 {tmp_path / 'nope.json'}：无法读取：文件或目录不存在\n"
+
+
 def test_missing_baseline_file(run_cli: Callable[..., Any], tmp_path: Path) -> None:
     result = run_cli("audit", PHONE, "--baseline", tmp_path / "nope.json")
     assert result.exit_code == 2
