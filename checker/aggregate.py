@@ -64,6 +64,7 @@ from .model import (
     Severity,
     SourceLocation,
 )
+from .problems import ProblemMessage
 from .rules import Rule
 from .scorecard import Scorecard, ScoreError, VisitScore, score_visit
 
@@ -530,7 +531,8 @@ def load_results(path: Path) -> tuple[list[Finding], list[InputProblem]]:
         findings = [_finding(path, index, raw) for index, raw in enumerate(data["findings"])]
         errors = [_error(raw) for raw in data.get("errors", [])]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
-        raise ResultsError(f"{path}: not a readable audit report ({type(err).__name__}: {err})") from None
+        said = ProblemMessage.of("report.unreadable_results", path=str(path), error=f"{type(err).__name__}: {err}")
+        raise ResultsError(said) from None
     return findings, errors
 
 

@@ -367,6 +367,39 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     },
     "waivers.not_a_date": {"en": "{value} is not a date", "zh": "{value} 不是有效的日期"},
     "waivers.invalid_file": {"en": "invalid waivers file {path}", "zh": "豁免文件 {path} 无效"},
+    # --- svccheck report (svccheck.cli.report, svccheck.aggregate) ------------------------------------------------
+    "report.no_scorecard": {
+        "en": "no scorecard {wanted} (scorecards: {known})",
+        "zh": "没有评分卡 {wanted}（已有的评分卡：{known}）",
+    },
+    "report.no_scorecards": {"en": "none", "zh": "无"},
+    "report.several_scorecards": {
+        "en": "several scorecards ({known}): choose one with --scorecard",
+        "zh": "有多张评分卡（{known}）：请用 --scorecard 选择一张",
+    },
+    "report.no_inputs": {
+        "en": "give the interactions the audit report is about after RESULTS.json",
+        "zh": "请在 RESULTS.json 之后给出该审核报告所审核的交互文件",
+    },
+    "report.strangers": {
+        "en": "{results}: findings about {interactions} not in the inputs (first: {first}); give the inputs that"
+        " audit report was made from",
+        "zh": "{results}：其中的问题涉及 {interactions}，但它们不在这些输入中（第一条：{first}）；请给出生成该审核报告时"
+        "所用的输入",
+    },
+    "report.interactions.one": {"en": "{count} interaction", "zh": "{count} 条交互"},
+    "report.interactions.many": {"en": "{count} interactions", "zh": "{count} 条交互"},
+    "report.written": {"en": "{visits}, {findings}, {errors}", "zh": "{visits}，{findings}，{errors}"},
+    "report.visits.one": {"en": "{count} visit", "zh": "{count} 次访问"},
+    "report.visits.many": {"en": "{count} visits", "zh": "{count} 次访问"},
+    "report.findings.one": {"en": "{count} finding", "zh": "{count} 条问题"},
+    "report.findings.many": {"en": "{count} findings", "zh": "{count} 条问题"},
+    "report.input_errors.one": {"en": "{count} input error", "zh": "{count} 个输入错误"},
+    "report.input_errors.many": {"en": "{count} input errors", "zh": "{count} 个输入错误"},
+    "report.unreadable_results": {
+        "en": "{path}: not a readable audit report ({error})",
+        "zh": "{path}：无法读取的审核报告（{error}）",
+    },
     # --- the --baseline file (svccheck.baseline) -----------------------------------------------------------------
     "baseline.error": {"en": "baseline {path}: {message}", "zh": "基线文件 {path}：{message}"},
     "baseline.invalid_json_at": {
@@ -629,6 +662,11 @@ _OS_REASONS_ZH: Mapping[int, str] = MappingProxyType({
     errno.EAGAIN: "资源暂时不可用",
     errno.ETXTBSY: "文件正被使用",
 })
+
+
+def counted(code: str, number: int) -> ProblemMessage:
+    """`3 visits`, `3 次访问`: the catalogue's `<code>.one` or `<code>.many` for `number`."""
+    return ProblemMessage.of(f"{code}.{'one' if number == 1 else 'many'}", count=str(number))
 
 
 def os_reason(err: OSError) -> ProblemMessage:

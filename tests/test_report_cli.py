@@ -188,3 +188,35 @@ def test_input_errors_are_listed_once_in_the_report_language(run_cli: Run, here:
         f"- {source}:2: 交互 broken: 缺少必填字段 'channel'",
         f"- {source}:3: 交互 c: 规则 promise.checkout-three-minutes: metric 'checkout_seconds' is 'slow', not a number",
     ]
+
+
+# --- in Chinese ------------------------------------------------------------------------------------------
+
+
+def test_the_reports_errors_and_stderr_line_in_chinese(run_cli: Run, here: Path) -> None:
+    results = _results(run_cli, here / "results.json", _slow(here / "audited.jsonl", "a", "b"))
+    stranger = run_cli("report", results, _slow(here / "other.jsonl", "x"), "--lang", "zh")
+    assert stranger.stderr == (
+        f"svccheck: error: {results}：其中的问题涉及 2 条交互，但它们不在这些输入中（第一条：a）；"
+        "请给出生成该审核报告时所用的输入\n"
+    )
+    alone = run_cli("report", results, "--lang", "zh")
+    assert alone.stderr == "svccheck: error: 请在 RESULTS.json 之后给出该审核报告所审核的交互文件\n"
+    broken = here / "broken.json"
+    broken.write_text('{"findings": [{"rule": "x"}], "summary": {}}', encoding="utf-8")
+    unreadable = run_cli("report", broken, here / "audited.jsonl", "--lang", "zh")
+    assert unreadable.stderr == f"svccheck: error: {broken}：无法读取的审核报告（KeyError: 'interaction'）\n"
+    unknown = run_cli("report", here / "audited.jsonl", "--scorecard", "scorecard.nope", "--lang", "zh")
+    assert unknown.stderr == "svccheck: error: 没有评分卡 'scorecard.nope'（已有的评分卡：scorecard.hotel-mystery-shopper）\n"
+    out = here / "report.md"
+    written = run_cli("report", here / "audited.jsonl", "-o", out, "--lang", "zh")
+    assert (written.exit_code, written.stderr) == (0, f"svccheck: 2 次访问，4 条问题，0 个输入错误 -> {out}\n")
+
+
+def test_no_scorecard_at_all_is_said_in_each_language(run_cli: Run, here: Path) -> None:
+    (here / "svccheck.yaml").write_text("disable: [scorecard.*]\n", encoding="utf-8")
+    source = _slow(here / "v.jsonl", "a")
+    en = run_cli("report", source, "--scorecard", "scorecard.x", "--lang", "en")
+    zh = run_cli("report", source, "--scorecard", "scorecard.x", "--lang", "zh")
+    assert en.stderr.endswith("svccheck: error: no scorecard 'scorecard.x' (scorecards: none)\n")
+    assert zh.stderr.endswith("svccheck: error: 没有评分卡 'scorecard.x'（已有的评分卡：无）\n")

@@ -13,10 +13,10 @@ from ..audit import Auditor, build_report
 from ..errors import ExitCode, SvccheckError
 from ..interactions import read_inputs
 from ..model import Finding, InputProblem, Interaction, Severity
+from ..problems import ProblemMessage, counted
 from ..progress import progress_label, track
 from ..reports import RENDERERS
 from ..rules import Rule
-from ..words import count
 from . import (
     config_option,
     configured_rules,
@@ -36,11 +36,11 @@ def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:
         for rule in cards:
             if rule.id == wanted:
                 return rule
-        known = ", ".join(r.id for r in cards) or "none"
-        raise SvccheckError(f"no scorecard {wanted!r} (scorecards: {known})")
+        known = ", ".join(r.id for r in cards) or ProblemMessage.of("report.no_scorecards")
+        raise SvccheckError(ProblemMessage.of("report.no_scorecard", wanted=repr(wanted), known=known))
     if len(cards) > 1:
         known = ", ".join(r.id for r in cards)
-        raise SvccheckError(f"several scorecards ({known}): choose one with --scorecard")
+        raise SvccheckError(ProblemMessage.of("report.several_scorecards", known=known))
     return cards[0] if cards else None
 
 
@@ -51,11 +51,11 @@ def check_results_match(results: Path, findings: Sequence[Finding], interactions
     inputs' own problems (an input that can no longer be read) come first: they may be why."""
     missing = strangers(findings, interactions)
     if missing:
-        raise SvccheckError(
-            f"{results}: findings about {count(len(missing), 'interaction')} not in the inputs (first: {missing[0]});"
-            " give the inputs that audit report was made from",
-            tuple(str(p) for p in problems),
+        said = ProblemMessage.of(
+            "report.strangers", results=str(results), interactions=counted("report.interactions", len(missing)),
+            first=missing[0],
         )
+        raise SvccheckError(said, tuple(problems))
 
 
 @click.command()
@@ -86,7 +86,7 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
     results = paths[0] if is_results(paths[0]) else None
     inputs = list(paths[1:] if results is not None else paths)
     if not inputs:
-        raise SvccheckError("give the interactions the audit report is about after RESULTS.json")
+        raise SvccheckError(ProblemMessage.of("report.no_inputs"))
     _, rules = configured_rules(config_path, rule_dirs)
     scorecard = choose_scorecard(rules, scorecard_id)
     language = lang or default_lang()
@@ -112,6 +112,9 @@ def report(paths: tuple[Path, ...], group_by: str, format_: str, output: Path | 
     with output_stream(file) as handle:
         render(summary, handle)
     if file is not None:
-        note_outputs(f"{count(len(interactions), 'visit')}, {count(len(findings), 'finding')},"
-                     f" {count(len(errors), 'input error')}", [file])
+        written = ProblemMessage.of(
+            "report.written", visits=counted("report.visits", len(interactions)),
+            findings=counted("report.findings", len(findings)), errors=counted("report.input_errors", len(errors)),
+        )
+        note_outputs(written.text(language), [file])
     sys.exit(ExitCode.INPUT if errors else ExitCode.OK)
