@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from .model import Evidence, Finding
+from .model import Evidence, Finding, Localised
 from .text import normalise
 
 SCHEME = "svccheck/v1"
@@ -64,24 +64,22 @@ def fingerprint(
 
 
 _HEAD = SCHEME + _SEP
-_IDENTITIES: dict[Any, str] = {}  # identity field value -> its squeezed text
+_IDENTITIES: dict[str | Localised, str] = {}  # identity field value -> its squeezed text
 _IDENTITIES_KEPT = 4096
 
 
 def _identity(value: Any) -> str:
-    """An identity field's value as hashed: its text, squeezed. Remembered, as the same few
-    values (survey dimensions, checklist items) recur in finding after finding."""
-    # Keyed by type too: 1, 1.0 and True are one dict key but three texts.
-    key = (type(value), value)
-    try:
-        said = _IDENTITIES.get(key)
-    except TypeError:  # unhashable: not remembered
+    """An identity field's value as hashed: its text, squeezed. Texts and `Localised` names are
+    remembered, as the same few (survey dimensions, checklist items) recur in finding after
+    finding. Nothing else is: equal numbers can have different texts (1, 1.0, True; 0.0, -0.0)."""
+    if type(value) is not str and type(value) is not Localised:
         return _squeezed(str(value))
+    said = _IDENTITIES.get(value)
     if said is None:
         said = _squeezed(str(value))
         if len(_IDENTITIES) >= _IDENTITIES_KEPT:
             _IDENTITIES.clear()
-        _IDENTITIES[key] = said
+        _IDENTITIES[value] = said
     return said
 
 

@@ -78,11 +78,13 @@ def test_identity_fields_are_hashed_in_order_and_others_ignored() -> None:
     assert got != fingerprint("promise.kept", "dl-1", Evidence(2, 30, "call back"), {**fields, "promise": "p2"})
 
 
-@pytest.mark.parametrize("values", [(1, 1.0, True), (True, 1, 1.0), (["a"], "['a']", ("a",))])
+@pytest.mark.parametrize(
+    "values", [(1, 1.0, True), (True, 1, 1.0), (0.0, -0.0), (["a"], "['a']", ("a",)), ("empathy", "Empathy", " empathy")]
+)
 def test_identity_values_are_hashed_as_their_own_text_every_time(values: tuple[object, ...]) -> None:
-    # Identity texts are remembered between findings: 1, 1.0 and True are one dict key but three
-    # texts, and an unhashable value cannot be remembered at all. Each is hashed as its own text,
-    # whatever came before it.
+    # Identity texts are remembered between findings: 1, 1.0 and True (or 0.0 and -0.0) would be
+    # one dict key but are different texts, and an unhashable value cannot be remembered at all.
+    # Each is hashed as its own text, whatever came before it.
     for _ in range(2):
         for value in values:
             got = fingerprint("visit.x", "v-1", Evidence(), {"item": value})
