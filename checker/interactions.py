@@ -1018,9 +1018,9 @@ def _events(
         elif type(at_raw) is str:
             at = _event_datetime(at_raw, index, "at")
             times |= _DATETIMES
-        else:
+        else:  # a number of seconds (the schema allows nothing else)
             at = float(at_raw) if start is None else start + float(at_raw)
-            times |= _time_kind(at_raw)
+            times |= _SECONDS
         due = data.get("due")
         if due is not None:
             times |= _time_kind(due)
