@@ -45,7 +45,7 @@ from typing import Any
 
 from .errors import ExitCode, SvccheckError
 from .interactions import schema_problem
-from .problems import ProblemMessage, all_of, os_reason
+from .problems import ProblemMessage, all_of, counted, os_reason
 from .yamlpos import Problem, YamlDoc, YamlLoadError, load_yaml, schema_problems
 
 _SCHEMA: dict[str, Any] = json.loads(
@@ -430,18 +430,13 @@ class ImportStats:
         """`NAME: 6 rows, 2 imported, 4 rejected (1 blank row skipped)` in `lang`."""
         counts: dict[str, str | ProblemMessage] = {
             "name": name,
-            "rows": _counted("import.rows", self.rows),
+            "rows": counted("import.rows", self.rows),
             "imported": str(self.imported),
             "rejected": str(self.rejected),
         }
         if self.blank:
-            return ProblemMessage.of("import.summary_blank", **counts, blank=_counted("import.blank_rows", self.blank)).text(lang)
+            return ProblemMessage.of("import.summary_blank", **counts, blank=counted("import.blank_rows", self.blank)).text(lang)
         return ProblemMessage.of("import.summary", **counts).text(lang)
-
-
-def _counted(code: str, number: int) -> ProblemMessage:
-    """"1 row", "2 rows": the singular or plural of a counted noun (`code`.one or `code`.many)."""
-    return ProblemMessage.of(f"{code}.one" if number == 1 else f"{code}.many", count=str(number))
 
 
 def bind(mapping: ImportMapping, table: Table) -> dict[str, int]:

@@ -9,9 +9,10 @@ a worker is pickled with its code and values, not with a language).
 
 What stays verbatim in every language: JSON paths (`events[1].at`), ids, values as the input
 wrote them (given as `repr`, quoted as in English), file names, and words that are not ours to
-translate: the operating system's reason a file cannot be read, JSON Lines parser details
-(orjson's wording changes between its versions; see `parser_detail`), and any jsonschema
-message whose keyword has no template (`schema_message` falls back to jsonschema's English).
+translate: JSON Lines parser details (orjson's wording changes between its versions; see
+`parser_detail`), any jsonschema message whose keyword has no template (`schema_message` falls
+back to jsonschema's English), and an operating system's reason for refusing a file unless it
+is one of the common ones `os_reason` translates.
 
 Problems in rule files, standards, the configuration, waivers and fixture cases
 (`svccheck.yamlpos.Problem`, and the errors and summaries of `svccheck lint` and `svccheck test`)
@@ -513,7 +514,7 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "en": "column {column} is not in the header of {file}",
         "zh": "{file} 的表头中没有列 {column}",
     },
-    # {positions}: column numbers joined with "and".
+    # {positions}: column numbers, all of them (`all_of`).
     "import.column_repeated": {
         "en": "column {column} appears {count} times in the header (columns {positions})",
         "zh": "列 {column} 在表头中出现了 {count} 次（第 {positions} 列）",
@@ -616,10 +617,7 @@ def all_of(items: Sequence[str]) -> ProblemMessage:
     `joined` says a choice between items)."""
     if len(items) == 1:
         return ProblemMessage.verbatim(items[0])
-    most = ProblemMessage.verbatim(items[0])
-    for item in items[1:-1]:
-        most = ProblemMessage.of("list.comma", first=most, rest=item)
-    return ProblemMessage.of("list.and", most=most, last=items[-1])
+    return ProblemMessage.of("list.and", most=joined("list.comma", items[:-1]), last=items[-1])
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
