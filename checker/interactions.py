@@ -139,16 +139,8 @@ class SeenIds:
         self._files: list[str] = []
         self._numbers: dict[str, int] = {}
 
-    def first(self, ident: str) -> SourceLocation | None:
-        """Where `ident` was first seen; None if it was not."""
-        packed = self._first.get(ident)
-        return None if packed is None else self._location(packed)
-
-    def add(self, ident: str, location: SourceLocation) -> None:
-        self._first[ident] = self._packed(location)
-
     def admit(self, ident: str, location: SourceLocation) -> SourceLocation | None:
-        """`add` for an id not seen yet (None), else where it was first seen."""
+        """None for an id not seen yet (it is now, at `location`), else where it was first seen."""
         first = self._first.get(ident)
         if first is not None:
             return self._location(first)

@@ -134,13 +134,11 @@ def test_default_jobs_is_the_number_of_cores(monkeypatch: pytest.MonkeyPatch) ->
 )
 def test_first_seen_locations_are_packed_without_loss(location: SourceLocation) -> None:
     seen = SeenIds()
-    seen.add("other", SourceLocation("other.json", 3, 4))
-    seen.add("x", location)
-    assert seen.first("x") == location
-    assert seen.first("other") == SourceLocation("other.json", 3, 4)
-    assert seen.first("unknown") is None
-    assert seen.admit("x", SourceLocation("again.json", 9)) == location  # not recorded again
-    assert seen.first("x") == location
+    assert seen.admit("other", SourceLocation("other.json", 3, 4)) is None
+    assert seen.admit("x", location) is None
+    assert seen.admit("x", SourceLocation("again.json", 9)) == location
+    assert seen.admit("x", SourceLocation("again.json", 10)) == location  # the first, not the last
+    assert seen.admit("other", SourceLocation("z.json")) == SourceLocation("other.json", 3, 4)
     assert seen.admit("new", SourceLocation("new.json")) is None
     assert seen.admit("new", SourceLocation("new.json")) == SourceLocation("new.json")
 
