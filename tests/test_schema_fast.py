@@ -105,6 +105,11 @@ def test_never_accepts_what_jsonschema_rejects_on_systematic_mutations() -> None
         {"id": "a", "channel": "phone", "events": [{"type": "ring", "at": True}]},
         {"id": "a", "channel": "phone", "events": [{"type": "hold", "seconds": -1}]},
         {"id": "a", "channel": "phone", "events": [{"type": "utterance", "speaker": ["agent"], "text": "hi"}]},
+        # the commonest shape (type, at, speaker, text), checked in one expression
+        {"id": "a", "channel": "phone", "events": [{"type": "utterance", "at": 1, "speaker": ["agent"], "text": "hi"}]},
+        {"id": "a", "channel": "phone", "events": [{"type": "utterance", "at": True, "speaker": "agent", "text": "hi"}]},
+        {"id": "a", "channel": "phone", "events": [{"type": "utterance", "at": 1, "speaker": "boss", "text": "hi"}]},
+        {"id": "a", "channel": "phone", "events": [{"type": "utterance", "at": 1, "speaker": "agent", "text": 3}]},
         {"id": "a", "channel": "phone", "survey": {"expected": {"empathy": False}}},
         {"id": "", "channel": "phone"},
         {"id": "a", "channel": "phone", 1: "non-string key"},
