@@ -98,6 +98,7 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     "json.unterminated_string": {"en": "Unterminated string starting at", "zh": "字符串从此处开始，但没有结束"},
     "json.control_character": {"en": "Invalid control character at", "zh": "字符串中有无效的控制字符"},
     "json.invalid_escape": {"en": "Invalid \\escape", "zh": "无效的转义序列"},
+    # "XXXX" is the decoder's own wording (four hex digits), not a placeholder.
     "json.invalid_unicode_escape": {"en": "Invalid \\uXXXX escape", "zh": "无效的 \\uXXXX 转义"},
     "json.extra_data": {"en": "Extra data", "zh": "多余的内容"},
     "json.trailing_comma_object": {

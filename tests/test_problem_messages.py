@@ -442,3 +442,26 @@ def test_the_operating_systems_reason_is_its_own_words_in_english_and_translated
 ) -> None:
     said = ProblemMessage.of("cannot_read", reason=os_reason(err))
     assert (said.text("en"), said.text("zh")) == (f"cannot read: {en}", f"无法读取：{zh}")
+
+
+@pytest.mark.parametrize(
+    ("document", "code", "zh"),
+    [
+        ('"\\u12"', "json.invalid_unicode_escape", "无效的 \\uXXXX 转义"),
+        ('"\\q"', "json.invalid_escape", "无效的转义序列"),
+        ('"a\x01"', "json.control_character", "字符串中有无效的控制字符"),
+        ('"abc', "json.unterminated_string", "字符串从此处开始，但没有结束"),
+        ('{"a" 1}', "json.expecting_colon", "此处应为分隔符 ':'"),
+        ("[1 2]", "json.expecting_comma", "此处应为分隔符 ','"),
+        ("{1: 2}", "json.expecting_name", "此处应为用双引号括起的键名"),
+        ("1 2", "json.extra_data", "多余的内容"),
+        ("", "json.expecting_value", "此处应为一个值"),
+    ],
+)
+def test_the_standard_decoders_own_words_are_the_templates_english(document: str, code: str, zh: str) -> None:
+    # The templates' English is what json.JSONDecodeError.msg says, word for word: a decoder
+    # detail is translated only when it matches one exactly (parser_detail).
+    with pytest.raises(json.JSONDecodeError) as caught:
+        json.loads(document)
+    said = parser_detail(caught.value.msg)
+    assert (said.code, said.text("en"), said.text("zh")) == (code, caught.value.msg, zh)
