@@ -288,6 +288,10 @@ def test_output_writes_the_report_to_a_file(run_cli: Run, tmp_path: Path) -> Non
     to_file = run_cli("audit", path, "--format", "json", "--output", tmp_path / "report.json")
     assert (to_file.exit_code, to_file.stdout) == (1, "")
     assert (tmp_path / "report.json").read_text(encoding="utf-8") == to_stdout.stdout
+    # -o, as `svccheck report`, `import` and `baseline` spell it too
+    short = run_cli("audit", path, "--format", "json", "-o", tmp_path / "short.json")
+    assert (short.exit_code, short.stdout) == (1, "")
+    assert (tmp_path / "short.json").read_text(encoding="utf-8") == to_stdout.stdout
 
 
 def test_several_formats_each_to_its_output(run_cli: Run, tmp_path: Path) -> None:

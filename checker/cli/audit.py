@@ -117,7 +117,8 @@ def _kept(outcomes: Iterable[Outcome | InputProblem]) -> Iterator[Outcome | Inpu
 @rules_option
 @click.option("--format", "formats", multiple=True, type=click.Choice(sorted(FORMATTERS)),
               help="Report format (repeatable, paired with --output in order). Default: text.")
-@click.option("--output", "outputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", "outputs", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write the matching --format to this file instead of standard output (- is standard "
                    "output); each report needs its own file.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
