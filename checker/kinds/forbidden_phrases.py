@@ -30,8 +30,9 @@ Failing::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from ..model import Evidence, Interaction
@@ -84,17 +85,11 @@ class ForbiddenPhrasesCheck:
                 continue
             excuses = self.exceptions.search(event.norm_text) if self.exceptions else []
             kept = [h for h in hits if not self._excused(event.norm_text, h, excuses)]
-            # Messages quote what was said (normalised), not the list's pattern syntax.
-            said = [event.norm_text[h.start : h.end] for h in (kept or hits)]
-            fields = {"phrase": said[0], "phrases": ", ".join(dict.fromkeys(said)), "count": str(len(kept))}
-            out.append(
-                Measurement(
-                    subject=event.index,
-                    value=float(len(kept)),
-                    evidence=Evidence(event.index, event.at_raw, quote(event.text)),
-                    fields=fields,
-                )
-            )
+            # Most utterances with a hit are excused (a question, a condition): their fields are
+            # worked out only if the measurement becomes a finding.
+            fields = partial(_hit_fields, event.norm_text, kept or hits, len(kept))
+            evidence = Evidence(event.index, event.at_raw, quote(event.text))
+            out.append(Measurement(event.index, float(len(kept)), evidence, fields))
         return out
 
     def describe(self, lang: str) -> str:
@@ -105,6 +100,12 @@ class ForbiddenPhrasesCheck:
         who = ", ".join(sorted(self.speakers))
         skip = f"; not counted in a {', '.join(sorted(self.ignore))}" if self.ignore else ""
         return f"{who} utterances must not say any of {len(self.matcher.phrases)} forbidden phrases{skip}"
+
+
+def _hit_fields(text: str, hits: Sequence[PhraseHit], count: int) -> dict[str, str]:
+    # Messages quote what was said (normalised), not the list's pattern syntax.
+    said = [text[h.start : h.end] for h in hits]
+    return {"phrase": said[0], "phrases": ", ".join(dict.fromkeys(said)), "count": str(count)}
 
 
 class ForbiddenPhrases:
