@@ -57,6 +57,8 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     # The operating system's reason for an OSError: its own words (strerror) in English, a
     # translation of the common ones in Chinese (see `os_reason`).
     "os.reason": {"en": "{text}", "zh": "{zh}"},
+    # A JSON Lines file shorter, when a worker read part of it, than when the audit began.
+    "changed": {"en": "the file changed during the audit: it is shorter than when it began", "zh": "审核期间文件被改动：比审核开始时短"},
     "not_utf8": {"en": "not UTF-8 text", "zh": "不是 UTF-8 文本"},
     "not_a_document": {
         "en": 'expected an interaction, an array of them or {{"interactions": [...]}}',

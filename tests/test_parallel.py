@@ -6,8 +6,11 @@ import dataclasses
 import os
 import io
 import pickle
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -177,16 +180,77 @@ def _tricky_jsonl(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("size", [1, 2, 256])
-def test_blocks_give_exactly_the_records_of_input_records(tmp_path: Path, size: int) -> None:
+def test_spans_give_exactly_the_records_of_input_records(tmp_path: Path, size: int) -> None:
     path = _tricky_jsonl(tmp_path / "tricky.jsonl")
     paths = [path, tmp_path / "missing.jsonl", EXAMPLES / "visits.json", path]
-    units = [u for task in parallel._tasks(paths, size) for u in parallel._unpack_units(task)]
+    tasks = list(parallel._tasks(paths, size))
+    units = [u for task in tasks for u in parallel._unpack_units(task)]
     assert units == [_decoded(u) for u in input_records(paths, decode=False)]
     assert [u[0].line for u in units[:6] if not isinstance(u, InputProblem)] == [1, 4, 7, 8]
     assert [str(u) for u in units[:6] if isinstance(u, InputProblem)] == [
         f"{path}:5:24: invalid JSON: unexpected end of data",  # at the end of the line
         f"{path}:6: invalid JSON: not UTF-8 text",
     ]
+    # The main process sent where the lines are, not the lines.
+    spans = [t[0][0] for t in tasks if isinstance(t[0][0], parallel.Span)]
+    assert sum(s.length for s in spans) == 2 * path.stat().st_size
+    assert len(pickle.dumps(spans)) < path.stat().st_size
+
+
+@pytest.mark.parametrize("size", [1, 2, 256])
+def test_blocks_give_the_records_spans_give(tmp_path: Path, size: int) -> None:
+    path = _tricky_jsonl(tmp_path / "tricky.jsonl")
+    spans = _units(parallel._spans(path, size << 10))
+    blocks = _units(parallel._blocks(path, size << 10))
+    assert spans == blocks == [_decoded(u) for u in input_records([path], decode=False)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_sent_in_blocks_as_it_cannot_be_read_twice(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    content = _tricky_jsonl(tmp_path / "tricky.jsonl").read_bytes()
+    writer = threading.Thread(target=fifo.write_bytes, args=(content,))
+    writer.start()
+    try:
+        tasks = list(parallel._spans(fifo, 1024))
+    finally:
+        writer.join()
+    assert all(isinstance(t[0], parallel.Block) for t in tasks)
+    units = _units(tasks)
+    expected = [_decoded(u) for u in input_records([tmp_path / "tricky.jsonl"], decode=False)]
+    assert units == [_renamed(u, str(fifo)) for u in expected]
+
+
+def _units(cuts: Iterable[tuple[parallel.Span | parallel.Block | InputProblem]]) -> list[parallel.Unit]:
+    """The records of `_spans` or `_blocks` of a readable file, as a worker reads them."""
+    units: list[parallel.Unit] = []
+    for (cut,) in cuts:
+        assert not isinstance(cut, InputProblem)
+        units += cut.units()
+    return units
+
+
+def _renamed(unit: parallel.Unit, name: str) -> parallel.Unit:
+    if isinstance(unit, InputProblem):
+        return dataclasses.replace(unit, location=dataclasses.replace(unit.location, file=name))
+    return (dataclasses.replace(unit[0], file=name), unit[1])
+
+
+def test_a_span_of_a_file_cut_short_after_it_was_scanned_says_so(tmp_path: Path) -> None:
+    path = _tricky_jsonl(tmp_path / "tricky.jsonl")
+    (first,), (second,), *rest = parallel._spans(path, 1024)
+    assert isinstance(second, parallel.Span) and second.first == 7
+    with path.open("r+b") as handle:
+        handle.truncate(second.offset + 10)
+    assert _units([(first,)]) == [_decoded(u) for u in input_records([path], decode=False)][:4]
+    (problem,) = second.units()
+    assert isinstance(problem, InputProblem)
+    assert str(problem) == f"{path}:7: the file changed during the audit: it is shorter than when it began"
+    assert problem.text("zh") == "审核期间文件被改动：比审核开始时短"
+    path.unlink()
+    (gone,) = second.units()
+    assert str(gone) == f"{path}:7: cannot read: No such file or directory"
 
 
 def _decoded(unit: parallel.Unit) -> parallel.Unit:
@@ -197,10 +261,11 @@ def _decoded(unit: parallel.Unit) -> parallel.Unit:
     return record if isinstance(record, InputProblem) else (unit[0], record)
 
 
-def test_blocks_of_a_file_that_cannot_be_read_give_the_error_of_input_records(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cut", [parallel._spans, parallel._blocks])
+def test_a_file_that_cannot_be_read_gives_the_error_of_input_records(tmp_path: Path, cut: Any) -> None:
     directory = tmp_path / "odd.jsonl"
     directory.mkdir()
-    (blocked,) = parallel._blocks(directory, 1024)
+    (blocked,) = cut(directory, 1024)
     assert str(blocked[0]) == f"{directory}: cannot read: Is a directory"
     with pytest.raises(IsADirectoryError):
         directory.open("rb")

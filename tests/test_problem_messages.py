@@ -291,7 +291,7 @@ def test_paths_that_cannot_be_read_in_chinese(tmp_path: Path) -> None:
     (tmp_path / "odd.jsonl").mkdir()
     found = [p for p in read_inputs([tmp_path / "empty", Path("-"), tmp_path / "nope.json"]) if isinstance(p, InputProblem)]
     (_, unreadable), = _records(tmp_path / "odd.jsonl")
-    (blocked,) = parallel._blocks(tmp_path / "odd.jsonl", 1024)
+    (blocked,) = parallel._spans(tmp_path / "odd.jsonl", 1024)
     assert [_said(p, tmp_path / "x")[1] for p in [*found, unreadable, blocked[0]]] == [
         "empty: 目录中没有 .json 或 .jsonl 文件",
         "-: 不读取标准输入：请先保存为 .json 或 .jsonl 文件",
