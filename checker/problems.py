@@ -472,6 +472,45 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     "test.failed": {"en": "FAILED {rule} {name} ({location})", "zh": "未通过 {rule} {name}（{location}）"},
     "test.fixture": {"en": "fixture", "zh": "用例"},
     "test.totals": {"en": "{passed} passed, {failed} failed", "zh": "通过 {passed} 个，未通过 {failed} 个"},
+    # --- usage errors (svccheck.cli.usage_line) ------------------------------------------------------
+    # click's own errors are said in click's words in English; these say them in Chinese. Names
+    # of options, arguments and commands, and the values given, stay as typed.
+    "usage.see": {"en": " (see {path} --help)", "zh": "（见 {path} --help）"},
+    "usage.no_such_option": {"en": "no such option {name}", "zh": "没有选项 {name}"},
+    "usage.no_such_command": {"en": "no such command {name}", "zh": "没有命令 {name}"},
+    "usage.missing_argument": {"en": "missing argument {name}", "zh": "缺少参数 {name}"},
+    "usage.missing_option": {"en": "missing option {name}", "zh": "缺少选项 {name}"},
+    "usage.requires_value": {"en": "option {name} requires an argument", "zh": "选项 {name} 需要一个值"},
+    "usage.takes_no_value": {"en": "option {name} does not take a value", "zh": "选项 {name} 不接受值"},
+    "usage.extra_arguments": {"en": "got unexpected extra arguments ({values})", "zh": "多余的参数：{values}"},
+    "usage.bad_value": {"en": "{name}: {reason}", "zh": "{name}：{reason}"},
+    "usage.not_one_of": {"en": "{value} is not one of {choices}", "zh": "{value} 不是可选的值：{choices}"},
+    "usage.out_of_range": {"en": "{value} is not in the range {range}", "zh": "{value} 不在 {range} 范围内"},
+    "usage.not_integer": {"en": "{value} is not a valid integer", "zh": "{value} 不是整数"},
+    "usage.path_is_directory": {"en": "{path} is a directory", "zh": "{path} 是目录"},
+    "usage.path_is_file": {"en": "{path} is a file", "zh": "{path} 是文件"},
+    # svccheck's own usage errors, in both languages.
+    "usage.not_a_date": {"en": "{value} is not a date written YYYY-MM-DD", "zh": "{value} 不是 YYYY-MM-DD 格式的日期"},
+    "usage.invalid_date": {"en": "{value} is not a valid date ({reason})", "zh": "{value} 不是有效的日期"},
+    "usage.rule_or_kinds": {"en": "give a RULE_ID or --kinds, not both", "zh": "请给出 RULE_ID 或 --kinds，不要同时给出"},
+    "usage.rule_id_needed": {
+        "en": "give a RULE_ID (`svccheck rules` lists them) or --kinds",
+        "zh": "请给出 RULE_ID（`svccheck rules` 可列出）或 --kinds",
+    },
+    "usage.more_outputs": {"en": "more --output options than --format options", "zh": "--output 选项比 --format 选项多"},
+    "usage.one_on_stdout": {
+        "en": "only one --format can go to standard output; give the others an --output",
+        "zh": "只有一个 --format 可以写到标准输出；请为其余格式指定 --output",
+    },
+    "usage.output_twice": {
+        "en": "--output {path} is given for two reports; give each --format its own file",
+        "zh": "--output {path} 被指定给了两个报告；请为每个 --format 指定各自的文件",
+    },
+    "usage.unknown_standard": {"en": "unknown standard {name}", "zh": "未知的标准 {name}"},
+    "usage.standards_listed": {
+        "en": "unknown standard {name} (`svccheck standards` lists them)",
+        "zh": "未知的标准 {name}（`svccheck standards` 可列出）",
+    },
     # --- `svccheck lint` (svccheck.lint) ---------------------------------------------------------------------------
     "lint.clean": {"en": "{rules} rule(s) checked, no problems", "zh": "已检查 {rules} 条规则，没有问题"},
     "lint.problems": {"en": "{count} problem(s) in {files} file(s)", "zh": "{files} 个文件中有 {count} 个问题"},

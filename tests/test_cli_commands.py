@@ -45,7 +45,8 @@ def test_running_audit_imports_no_other_command(tmp_path: Path) -> None:
         "import sys, svccheck.cli as cli\n"
         "try:\n    cli.main(['audit', sys.argv[1], '--format', 'json'])\n"
         "except SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('svccheck.cli.')), file=sys.stderr)\n"
+        "commands = {f'svccheck.cli.{module}' for module, _ in cli.COMMANDS.values()}\n"
+        "print(sorted(m for m in sys.modules if m in commands), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "one.jsonl")],
                           capture_output=True, text=True, check=True)

@@ -56,6 +56,87 @@ def test_usage_errors_of_every_command_are_one_line(
     assert result.stderr == _one_line(command, message.format(tmp=tmp_path))
 
 
+def _one_line_zh(command: str, message: str) -> str:
+    return f"{command}: error: {message}（见 {command} --help）\n"
+
+
+ZH = {"LANG": "zh_CN.UTF-8"}
+
+
+@pytest.mark.parametrize(
+    ("args", "command", "message"),
+    [
+        (["nosuch"], "svccheck", "没有命令 'nosuch'"),
+        (["audi"], "svccheck", "没有命令 'audi'（是否应为 'audit'？）"),
+        (["--bogus"], "svccheck", "没有选项 '--bogus'"),
+        (["audit", "x", "--formt", "json"], "svccheck audit", "没有选项 '--formt'（是否应为 '--format'？）"),
+        (["audit", "x", "--waivers-today"], "svccheck audit", "没有选项 '--waivers-today'（是否应为 '--waivers' 或 '--today'？）"),
+        (["import", "{tmp}", "--mapping", "m.yaml"], "svccheck import", "FILE：'{tmp}' 是目录"),
+        (["import", "x.csv"], "svccheck import", "缺少选项 '--mapping'"),
+        (["init", "--directory", "{tmp}/in.json"], "svccheck init", "--directory：'{tmp}/in.json' 是文件"),
+        (["baseline", "create"], "svccheck baseline create", "缺少参数 'PATHS...'"),
+        (["baseline", "create", "{tmp}/in.json", "-o"], "svccheck baseline create", "选项 '-o' 需要一个值"),
+        (["baseline", "frob"], "svccheck baseline", "没有命令 'frob'"),
+        (["report", "{tmp}/in.json", "--group-by", "colour"], "svccheck report",
+         "--group-by：'colour' 不是可选的值：'site'、'agent'、'channel'、'wave'"),
+        (["audit", "x", "--jobs", "0"], "svccheck audit", "--jobs：0 不在 1<=x<=256 范围内"),
+        (["audit", "x", "--jobs", "two"], "svccheck audit", "--jobs：'two' 不是整数"),
+        (["audit", "x", "--today", "tomorrow"], "svccheck audit", "--today：'tomorrow' 不是 YYYY-MM-DD 格式的日期"),
+        (["audit", "x", "--today", "2026-02-30"], "svccheck audit", "--today：'2026-02-30' 不是有效的日期"),
+        (["audit", "x", "-o", "a", "-o", "b"], "svccheck audit", "--output 选项比 --format 选项多"),
+        (["audit", "x", "--format", "json", "--format", "text"], "svccheck audit",
+         "只有一个 --format 可以写到标准输出；请为其余格式指定 --output"),
+        (["audit", "x", "--format", "json", "--format", "text", "-o", "a", "-o", "./a"], "svccheck audit",
+         "--output a 被指定给了两个报告；请为每个 --format 指定各自的文件"),
+        (["explain"], "svccheck explain", "请给出 RULE_ID（`svccheck rules` 可列出）或 --kinds"),
+        (["explain", "phone.greeting", "--kinds"], "svccheck explain", "请给出 RULE_ID 或 --kinds，不要同时给出"),
+        (["rules", "--standard", "nowhere"], "svccheck rules", "--standard：未知的标准 'nowhere'（`svccheck standards` 可列出）"),
+        (["standards", "extra", "more"], "svccheck standards", "多余的参数：extra more"),
+    ],
+)
+def test_usage_errors_are_said_in_chinese_under_a_chinese_locale(
+    run_cli: Run, tmp_path: Path, args: list[str], command: str, message: str
+) -> None:
+    (tmp_path / "in.json").write_text("[]", encoding="utf-8")
+    result = run_cli(*[arg.format(tmp=tmp_path) for arg in args], env=ZH)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == _one_line_zh(command, message.format(tmp=tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "chinese"),
+    [
+        (["audit", "x", "--jobs", "0", "--lang", "zh"], {}, True),
+        (["audit", "--lang=zh", "x", "--jobs", "0"], {}, True),
+        (["audit", "x", "--jobs", "0", "--lang", "en"], ZH, False),
+        (["audit", "x", "--jobs", "0", "--lang", "zh", "--lang", "en"], {}, False),  # the last one counts
+        (["audit", "x", "--jobs", "0", "--lang", "fr"], ZH, True),  # not a language: the locale's
+        (["audit", "--jobs", "0", "--", "--lang", "zh"], {}, False),  # after --: a file name
+    ],
+)
+def test_a_usage_error_is_said_in_the_command_lines_lang_even_before_it_is_parsed(
+    run_cli: Run, args: list[str], env: dict[str, str | None], chinese: bool
+) -> None:
+    result = run_cli(*args, env=env)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("svccheck audit: error: ")
+    assert ("不在 1<=x<=256 范围内" in result.stderr or "'fr' 不是可选的值" in result.stderr) is chinese
+    assert ("is not in the range" in result.stderr or "is not one of" in result.stderr) is not chinese
+
+
+def test_a_click_error_svccheck_cannot_say_in_chinese_stays_in_clicks_words() -> None:
+    import click
+
+    from svccheck.cli.usage import usage_line
+
+    err = click.UsageError("Something click says that svccheck has never seen.")
+    assert usage_line(err, "svccheck audit", "zh") == (
+        "svccheck audit: error: something click says that svccheck has never seen (see svccheck audit --help)"
+    )
+    bad = click.BadParameter("Is too blue.", param_hint="--colour")
+    assert usage_line(bad, "svccheck audit", "zh") == "svccheck audit: error: --colour: is too blue (see svccheck audit --help)"
+
+
 def test_no_command_still_prints_the_help(run_cli: Run) -> None:
     result = run_cli()
     assert "Commands:\n" in result.stdout + result.stderr

@@ -26,21 +26,14 @@ import click
 from ..errors import ExitCode, SvccheckError
 from ..formatters.text import escape_controls
 from ..problems import ProblemMessage, os_reason
+from .usage import OneLineUsageError, SaidBadParameter, lang_of, usage_line
+from .usage import default_lang as default_lang  # re-exported: the commands take it from here
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..rules import Rule
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def default_lang() -> str:
-    """zh when the locale is Chinese (LC_ALL, LC_MESSAGES or LANG starting with zh), else en."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 #: The exit status when the reader of standard output has gone: 128 + SIGPIPE (13), what a shell
@@ -153,60 +146,15 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if value is None:
         return None
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD")
+        raise SaidBadParameter(ProblemMessage.of("usage.not_a_date", value=repr(value)))
     try:
         return date.fromisoformat(value)
     except ValueError as err:
-        raise click.BadParameter(f"{value!r} is not a valid date ({err})") from None
-
-
-class OneLineUsageError(click.UsageError):
-    """A usage error already worded as its one line (see `usage_line`)."""
-
-    def show(self, file: Any = None) -> None:
-        click.echo(self.message, file=file, err=file is None)
+        raise SaidBadParameter(ProblemMessage.of("usage.invalid_date", value=repr(value), reason=str(err))) from None
 
 
 #: Usage errors that are not errors to reword: click's "no arguments: print the help" (click 8.2+).
 _SHOWN_AS_IS = tuple(t for t in [getattr(click.exceptions, "NoArgsIsHelpError", None)] if t is not None)
-
-
-def _option_name(err: click.BadParameter) -> str | None:
-    """The name a bad value is reported under: `--jobs` (the long form) or `FILE`."""
-    hint = err.param_hint
-    if isinstance(hint, str):
-        return hint
-    if hint:
-        return str(list(hint)[0])
-    if isinstance(err.param, click.Option) and err.param.opts:
-        return max(err.param.opts, key=len)
-    return err.param.human_readable_name if err.param is not None else None
-
-
-def _clause(text: str) -> str:
-    """Click's sentence as one of svccheck's: on one line, lower-case first word, no full stop."""
-    text = re.sub(r"\s*\n\s*", " ", text.strip())
-    if text.endswith(".") and not text.endswith(".."):
-        text = text[:-1]
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        text = text[0].lower() + text[1:]
-    return text
-
-
-def usage_line(err: click.UsageError, command_path: str) -> str:
-    """`svccheck audit: error: --jobs: 0 is not in the range 1<=x<=256 (see svccheck audit --help)`.
-    `command_path` names the command when click did not attach its context to the error."""
-    path = err.ctx.command_path if err.ctx is not None else command_path
-    possibilities = getattr(err, "possibilities", None)  # an unknown option or command
-    if isinstance(err, click.BadParameter) and not isinstance(err, click.MissingParameter):
-        name = _option_name(err)
-        message = f"{name}: {_clause(err.message)}" if name else _clause(err.message)
-    elif possibilities:
-        close = " or ".join(repr(p) for p in possibilities)
-        message = f"{_clause(err.message)} (did you mean {close}?)"
-    else:
-        message = _clause(err.format_message())
-    return escape_controls(f"{path}: error: {message} (see {path} --help)")
 
 
 def _reader_gone() -> NoReturn:
@@ -233,11 +181,14 @@ def _stdout_failed(err: OSError) -> NoReturn:
     sys.exit(int(ExitCode.USAGE))
 
 
-def _one_line(err: click.UsageError, command_path: str) -> NoReturn:
+def _one_line(err: click.UsageError, command_path: str, lang: str) -> NoReturn:
     """Raise `err` as its one line (already-worded errors and click's help-instead go as they are)."""
     if isinstance(err, (OneLineUsageError, *_SHOWN_AS_IS)):
         raise err
-    raise OneLineUsageError(usage_line(err, command_path)) from None
+    raise OneLineUsageError(usage_line(err, command_path, lang)) from None
+
+
+_LANG = "svccheck.lang"  # the command line's language for usage errors, in the context's meta
 
 
 class Svccheck(click.Group):
@@ -248,10 +199,13 @@ class Svccheck(click.Group):
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
+        lang = parent.meta[_LANG] if parent is not None and _LANG in parent.meta else lang_of(args)
         try:
-            return super().make_context(info_name, args, parent, **extra)
+            ctx = super().make_context(info_name, args, parent, **extra)
         except click.UsageError as err:
-            _one_line(err, " ".join(p for p in (parent.command_path if parent else "", info_name or "") if p))
+            _one_line(err, " ".join(p for p in (parent.command_path if parent else "", info_name or "") if p), lang)
+        ctx.meta[_LANG] = lang
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -267,7 +221,7 @@ class Svccheck(click.Group):
             _stdout_failed(err)
         except click.UsageError as err:
             # The option parser's errors carry no context: the command is the one being invoked.
-            _one_line(err, " ".join(p for p in (ctx.command_path, ctx.invoked_subcommand or "") if p))
+            _one_line(err, " ".join(p for p in (ctx.command_path, ctx.invoked_subcommand or "") if p), ctx.meta.get(_LANG, "en"))
 
 
 #: Each command of `svccheck`: the module under svccheck.cli that defines it, and its name there.

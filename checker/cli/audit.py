@@ -21,7 +21,9 @@ from ..formatters._labels import labels
 from ..formatters.jsonl import JsonlWriter
 from ..model import SEVERITIES, InputProblem, Report, Severity, Summary
 from ..parallel import default_jobs
+from ..problems import ProblemMessage
 from ..progress import progress_label, track
+from .usage import SaidUsageError
 from . import (
     config_option,
     configured_rules,
@@ -45,10 +47,10 @@ def report_targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[
     (and `--output -`) to standard output, None. Checked before anything is audited: at most one
     report on standard output, and no two in the same file (the second would overwrite the first)."""
     if len(outputs) > len(formats):
-        raise click.UsageError("more --output options than --format options")
+        raise SaidUsageError(ProblemMessage.of("usage.more_outputs"))
     targets = [(name, to_file(outputs[i]) if i < len(outputs) else None) for i, name in enumerate(formats or ("text",))]
     if sum(path is None for _, path in targets) > 1:
-        raise click.UsageError("only one --format can go to standard output; give the others an --output")
+        raise SaidUsageError(ProblemMessage.of("usage.one_on_stdout"))
     seen: set[str] = set()
     for _, path in targets:
         if path is None:
@@ -57,7 +59,7 @@ def report_targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[
         # RuntimeError on a symbolic link loop, which opening the file reports properly.
         key = os.path.realpath(path)
         if key in seen:
-            raise click.UsageError(f"--output {path} is given for two reports; give each --format its own file")
+            raise SaidUsageError(ProblemMessage.of("usage.output_twice", path=str(path)))
         seen.add(key)
     return targets
 

@@ -19,8 +19,9 @@ from ..explain import (
     rules_table,
 )
 from ..model import DIMENSIONS, GAPS
-from ..problems import did_you_mean
+from ..problems import ProblemMessage, did_you_mean, hinted
 from . import config_option, default_lang, lang_option, user_errors
+from .usage import SaidBadParameter
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 
@@ -46,8 +47,10 @@ def rules(standard: str | None, dimension: str | None, gap: str | None, tag: str
     # A catalogued standard no rule checks rightly lists no rule; an id in no catalogue is a typo.
     known = {*rule_set.standards, *(rule.standard for rule in rule_set.rules)}
     if standard is not None and standard not in known:
-        hint = did_you_mean(standard, known) or " (`svccheck standards` lists them)"
-        raise click.BadParameter(f"unknown standard {standard!r}{hint}", param_hint="--standard")
+        said = ProblemMessage.of("usage.unknown_standard", name=repr(standard))
+        if not did_you_mean(standard, known):
+            said = ProblemMessage.of("usage.standards_listed", name=repr(standard))
+        raise SaidBadParameter(hinted(said, standard, known), param_hint="--standard")
     chosen = filter_rules(rule_set.rules, standard, dimension, gap, tag)
     language = lang or default_lang()
     if fmt == "json":

@@ -8,7 +8,9 @@ import click
 
 from ..config import find_config, load_config, load_rule_set
 from ..explain import explain_rule, find_rule, kinds_reference
+from ..problems import ProblemMessage
 from . import config_option, default_lang, lang_option, user_errors
+from .usage import SaidUsageError
 
 
 @click.command()
@@ -24,12 +26,12 @@ def explain(rule_id: str | None, kinds: bool, config_path: Path | None, lang: st
     Exit codes: 0 explained; 2 unknown rule, or a rule, configuration or usage problem.
     """
     if kinds and rule_id is not None:
-        raise click.UsageError("give a RULE_ID or --kinds, not both")
+        raise SaidUsageError(ProblemMessage.of("usage.rule_or_kinds"))
     if kinds:
         click.echo(kinds_reference(), nl=False)
         return
     if rule_id is None:
-        raise click.UsageError("give a RULE_ID (`svccheck rules` lists them) or --kinds")
+        raise SaidUsageError(ProblemMessage.of("usage.rule_id_needed"))
     config = load_config(find_config(config_path))
     rule_set = load_rule_set(config)
     rule = find_rule(rule_set.loaded, rule_id)
