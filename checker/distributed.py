@@ -37,6 +37,7 @@ from .audit import Auditor, Outcome, build_report
 from .errors import SvccheckError
 from .interactions import expand_paths, input_records
 from .model import InputProblem, Report, Severity
+from .problems import ProblemMessage
 from .parallel import Audited, _Sequencer, audit_units
 from .rules import Rule, load_rules
 from .standards import load_standards
@@ -93,11 +94,11 @@ def _client(address: str) -> Any:
     try:
         from distributed import Client
     except ImportError:
-        raise DaskUnavailable("--dask needs dask.distributed: pip install 'svccheck[dask]'") from None
+        raise DaskUnavailable(ProblemMessage.of("dask.unavailable")) from None
     try:
         return Client(address, timeout="10s")  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as err:
-        raise SvccheckError(f"cannot connect to the Dask scheduler at {address}: {err}") from None
+        raise SvccheckError(ProblemMessage.of("dask.cannot_connect", address=address, reason=str(err))) from None
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,8 @@ def audit_on_dask(
                 except SvccheckError:
                     raise
                 except Exception as err:  # the cluster's failures (KilledWorker, lost connections...)
-                    raise SvccheckError(f"the Dask cluster failed auditing {entry}: {type(err).__name__}: {err}") from None
+                    error = f"{type(err).__name__}: {err}"
+                    raise SvccheckError(ProblemMessage.of("dask.failed", file=str(entry), error=error)) from None
                 future.release()
                 yield _relocated(results, str(entry))
 

@@ -343,7 +343,7 @@ def _in_order(pool: ProcessPoolExecutor, chunks: Iterator[list[Any]], window: in
             yield pending.popleft().result()
     except BrokenProcessPool:
         # A worker died (killed, or crashed in the engine): say so rather than hang or trace.
-        raise EngineError("a worker process died while auditing; run again with --jobs 1") from None
+        raise EngineError(ProblemMessage.of("parallel.worker_died")) from None
 
 
 _SEVERITIES = {s.value: s for s in Severity}

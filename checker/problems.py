@@ -511,6 +511,32 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "en": "unknown standard {name} (`svccheck standards` lists them)",
         "zh": "未知的标准 {name}（`svccheck standards` 可列出）",
     },
+    # --- `svccheck init` (svccheck.cli.init) ----------------------------------------------------------
+    "init.exists.one": {"en": "{files} already exists; nothing written", "zh": "{files} 已存在；未写入任何文件"},
+    "init.exists.many": {"en": "{files} already exist; nothing written", "zh": "{files} 已存在；未写入任何文件"},
+    "init.wrote": {"en": "wrote {file}", "zh": "已写入 {file}"},
+    "init.next": {
+        "en": "next: svccheck lint && svccheck test  (docs/writing-rules.md explains the files)",
+        "zh": "下一步：svccheck lint && svccheck test（docs/writing-rules.md 说明了这些文件）",
+    },
+    # --- auditing in worker processes and on Dask (svccheck.parallel, svccheck.distributed) ---------------
+    "parallel.worker_died": {
+        "en": "a worker process died while auditing; run again with --jobs 1",
+        "zh": "审核时有一个工作进程意外退出；请用 --jobs 1 重新运行",
+    },
+    "dask.unavailable": {
+        "en": "--dask needs dask.distributed: pip install 'svccheck[dask]'",
+        "zh": "--dask 需要 dask.distributed：pip install 'svccheck[dask]'",
+    },
+    # {reason}, {error}: Dask's own words.
+    "dask.cannot_connect": {
+        "en": "cannot connect to the Dask scheduler at {address}: {reason}",
+        "zh": "无法连接 {address} 的 Dask 调度器：{reason}",
+    },
+    "dask.failed": {
+        "en": "the Dask cluster failed auditing {file}: {error}",
+        "zh": "Dask 集群审核 {file} 时失败：{error}",
+    },
     # --- `svccheck lint` (svccheck.lint) ---------------------------------------------------------------------------
     "lint.clean": {"en": "{rules} rule(s) checked, no problems", "zh": "已检查 {rules} 条规则，没有问题"},
     "lint.problems": {"en": "{count} problem(s) in {files} file(s)", "zh": "{files} 个文件中有 {count} 个问题"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import svccheck
 import svccheck.errors
 from svccheck.audit import audit_paths
 from svccheck.cli import main
-from svccheck.distributed import audit_on_dask, merge_partitions
+from svccheck.distributed import DaskUnavailable, audit_on_dask, merge_partitions
 from svccheck.formatters import json_format
 from svccheck.model import InputProblem
 from svccheck.parallel import Audited
@@ -77,11 +78,15 @@ def test_audit_partition_is_public_and_partitions_merge_like_one_run(inputs: lis
     assert _json(merge_partitions(parts, rules)) == _json(audit_paths(files, rules))
 
 
-def test_unreachable_scheduler_is_a_one_line_error(inputs: list[Path]) -> None:
-    result = CliRunner().invoke(main, ["audit", str(inputs[1]), "--dask", "tcp://127.0.0.1:9"])
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [("en", "cannot connect to the Dask scheduler at tcp://127.0.0.1:9: "), ("zh", "无法连接 tcp://127.0.0.1:9 的 Dask 调度器：")],
+)
+def test_unreachable_scheduler_is_a_one_line_error(inputs: list[Path], lang: str, start: str) -> None:
+    result = CliRunner().invoke(main, ["audit", str(inputs[1]), "--dask", "tcp://127.0.0.1:9", "--lang", lang])
     assert result.exit_code == 2
-    assert result.stderr.startswith("svccheck: error: cannot connect to the Dask scheduler at tcp://127.0.0.1:9")
-    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"svccheck: error: {start}")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_dask_workers_use_the_clients_rules_including_extra_directories(
@@ -125,6 +130,9 @@ def test_cluster_failures_become_one_line_errors(inputs: list[Path]) -> None:
     assert str(caught.value) == (
         f"the Dask cluster failed auditing {inputs[1]}: RuntimeError: worker tcp://10.0.0.7:4000 was killed"
     )
+    assert caught.value.lines("zh")[1] == (
+        f"Dask 集群审核 {inputs[1]} 时失败：RuntimeError: worker tcp://10.0.0.7:4000 was killed"
+    )
 
 
 def test_dask_cluster_gives_the_chinese_report_of_a_local_run(cluster: object, inputs: list[Path]) -> None:
@@ -135,3 +143,11 @@ def test_dask_cluster_gives_the_chinese_report_of_a_local_run(cluster: object, i
         remote = audit_on_dask(client, inputs, rules, lang="zh")
     assert _json(remote) == _json(local)
     assert "id 重复（首次出现在 " in _json(local) and "JSON 无效：" in _json(local)
+
+
+def test_dask_not_installed_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, inputs: list[Path]) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` raises ImportError
+    with pytest.raises(DaskUnavailable) as caught:
+        audit_on_dask("tcp://127.0.0.1:9", [inputs[1]], [])
+    assert str(caught.value) == "--dask needs dask.distributed: pip install 'svccheck[dask]'"
+    assert caught.value.lines("zh")[1] == "--dask 需要 dask.distributed：pip install 'svccheck[dask]'"

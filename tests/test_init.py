@@ -12,8 +12,8 @@ from svccheck.cli.init import FILES
 WRITTEN = [target for _, target in FILES]
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), env={"LANG": "C", "LC_ALL": None})
+def _run(*args: str, lang: str = "C") -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env={"LANG": lang, "LC_ALL": None, "LC_MESSAGES": None})
     assert not result.exception or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
@@ -52,9 +52,32 @@ def test_the_sample_rule_is_used_by_the_audit(here: Path) -> None:
 
 def test_init_refuses_to_overwrite(here: Path) -> None:
     (here / "svccheck.yaml").write_text("{}\n", encoding="utf-8")
-    assert _run("init") == (2, "", "svccheck: error: svccheck.yaml already exist(s); nothing written\n")
+    assert _run("init") == (2, "", "svccheck: error: svccheck.yaml already exists; nothing written\n")
     assert not (here / "svccheck-rules").exists()
     assert (here / "svccheck.yaml").read_text(encoding="utf-8") == "{}\n"
+
+
+def test_init_names_every_file_it_will_not_overwrite(here: Path) -> None:
+    _run("init", "--directory", "site")
+    removed = "svccheck-rules/fixtures/complaint-thanked.json"
+    (here / "site" / removed).unlink()
+    code, out, err = _run("init", "--directory", "site")
+    assert (code, out) == (2, "")
+    left = ", ".join(f"site/{name}" for name in WRITTEN if name != removed)
+    assert len(WRITTEN) > 2 and removed in WRITTEN
+    assert err == f"svccheck: error: {left} already exist; nothing written\n"
+    assert not (here / "site" / removed).exists()
+
+
+def test_init_in_chinese_under_a_chinese_locale(here: Path) -> None:
+    code, out, err = _run("init", lang="zh_CN.UTF-8")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [f"已写入 {name}" for name in WRITTEN] + [
+        "下一步：svccheck lint && svccheck test（docs/writing-rules.md 说明了这些文件）"
+    ]
+    assert _run("init", lang="zh_CN.UTF-8") == (
+        2, "", f"svccheck: error: {'、'.join(WRITTEN)} 已存在；未写入任何文件\n"
+    )
 
 
 def test_init_into_another_directory(here: Path) -> None:

@@ -157,6 +157,8 @@ def test_a_worker_that_dies_is_a_one_line_error_not_a_hang(mixed: Path, monkeypa
     assert err.strip().splitlines()[-1] == (
         "svccheck: error: a worker process died while auditing; run again with --jobs 1"
     )
+    code, out, err = _cli(str(mixed), "--jobs", "2", "--lang", "zh")
+    assert (code, out, err.strip().splitlines()[-1]) == (2, "", "svccheck: error: 审核时有一个工作进程意外退出；请用 --jobs 1 重新运行")
 
 
 

@@ -472,8 +472,9 @@ def test_report_explain_and_rules_say_rule_problems_in_their_language(broken: Pa
     assert _run("report", str(EXAMPLE), "--lang", "zh")[2].splitlines() == BROKEN_ZH
     assert _run("explain", "phone.greeting", "--lang", "zh")[2].splitlines() == BROKEN_ZH
     assert _run("rules", "--lang", "zh")[2].splitlines() == BROKEN_ZH
-    # A command without --lang says them in English, whatever the locale.
-    english = _run("baseline", "create", str(EXAMPLE), lang_env="zh_CN.UTF-8")[2].splitlines()
+    # A command without --lang says them in the locale's language, as every command's default.
+    assert _run("baseline", "create", str(EXAMPLE), lang_env="zh_CN.UTF-8")[2].splitlines() == BROKEN_ZH
+    english = _run("baseline", "create", str(EXAMPLE))[2].splitlines()
     assert english[-1] == "svccheck: error: 2 problem(s) in rule files"
 
 

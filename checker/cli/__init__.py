@@ -77,15 +77,15 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
 
 def user_errors(func: F) -> F:
     """Turn user errors into a message and an exit code. They are said in the command's --lang
-    (its `lang` parameter; None: from the locale), English for a command without one; the
-    `svccheck: error:` prefix is the same in every language, for scripts and CI logs."""
+    (its `lang` parameter), else in the locale's language (`default_lang`), as usage errors are;
+    the `svccheck: error:` prefix is the same in every language, for scripts and CI logs."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except SvccheckError as err:
-            problems, message = err.lines((kwargs["lang"] or default_lang()) if "lang" in kwargs else "en")
+            problems, message = err.lines(kwargs.get("lang") or default_lang())
             for problem in problems:
                 say(problem)
             say(f"svccheck: error: {message}")

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import SvccheckError
-from . import user_errors
+from ..problems import ProblemMessage, joined
+from . import default_lang, user_errors
 
 #: Template file (in svccheck/templates) -> where `init` writes it, relative to the directory.
 FILES: tuple[tuple[str, str], ...] = (
@@ -26,13 +27,15 @@ FILES: tuple[tuple[str, str], ...] = (
 def init(directory: Path) -> None:
     """Write a commented svccheck.yaml, a sample rule with examples and a fixture case
     (svccheck-rules/). Refuses to overwrite any existing file (exit 2, nothing written)."""
+    lang = default_lang()  # no --lang: a first command, said in the locale's language
     targets = [(source, directory / target) for source, target in FILES]
     existing = [str(path) for _, path in targets if path.exists()]
     if existing:
-        raise SvccheckError(f"{', '.join(existing)} already exist(s); nothing written")
+        code = "init.exists.one" if len(existing) == 1 else "init.exists.many"
+        raise SvccheckError(ProblemMessage.of(code, files=joined("list.comma", existing)))
     templates = resources.files("svccheck").joinpath("templates")
     for source, path in targets:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(templates.joinpath(source).read_text(encoding="utf-8"), encoding="utf-8", newline="\n")
-        click.echo(f"wrote {path}")
-    click.echo("next: svccheck lint && svccheck test  (docs/writing-rules.md explains the files)")
+        click.echo(ProblemMessage.of("init.wrote", file=str(path)).text(lang))
+    click.echo(ProblemMessage.of("init.next").text(lang))
