@@ -110,7 +110,7 @@ _new_fact = tuple.__new__
 #: The rules that apply to an interaction (index, rule), their ids, and which of them to measure
 #: by what the interaction holds of what rules need (`Auditor._to_measure`).
 _Applicable = tuple[
-    tuple[tuple[int, Rule], ...], tuple[str, ...], dict[tuple[frozenset[str], frozenset[str], bool], tuple[tuple[int, Rule], ...]]
+    tuple[tuple[int, Rule], ...], tuple[str, ...], dict[tuple[frozenset[str], frozenset[str], bool, bool], tuple[tuple[int, Rule], ...]]
 ]
 BATCH = 256  # interactions per durable-rules session in `Auditor.outcomes` (a worker's chunk)
 _APPLICABLE_CACHE_SIZE = 4096  # combinations of channel, tags, source and site remembered
@@ -214,7 +214,7 @@ class Auditor:
             return pairs
         metrics = self._needed_metrics.intersection(interaction.metrics)
         items = self._needed_items.intersection(interaction.checklist)
-        present = (metrics, items, interaction.survey is not None)
+        present = (metrics, items, interaction.survey is not None, bool(interaction.events))
         chosen = chosen_by_present.get(present)
         if chosen is None:
             needs = self._needs

@@ -1,5 +1,6 @@
 """Check.needs: a rule is not asked to measure an interaction that lacks all it needs (a metric
-rule and a call without the metric, a checklist rule and a call). That must change nothing:
+rule and a call without the metric, a checklist rule and a call, a phrase rule and a record
+without events). That must change nothing:
 every built-in rule measures nothing, and raises nothing, on such an interaction, and audits
 give the same outcomes with and without skipping."""
 
@@ -29,7 +30,10 @@ def interactions(generate: Any, tmp_path_factory: pytest.TempPathFactory) -> lis
     odd.write_text(
         '{"id": "m1", "channel": "visit", "metrics": {"checkout_seconds": "slow"}}\n'
         '{"id": "m2", "channel": "phone", "metrics": {"burger_held_minutes": true}}\n'
-        '{"id": "m3", "channel": "chat", "metrics": {"coffee_held_minutes": "cold"}}\n',
+        '{"id": "m3", "channel": "chat", "metrics": {"coffee_held_minutes": "cold"}}\n'
+        # No events: a call-centre queue log's record, a complaint known only by its tags.
+        '{"id": "q1", "channel": "phone", "started_at": "1999-01-01T00:00:31+02:00", "metrics": {"queue_seconds": 5}}\n'
+        '{"id": "q2", "channel": "chat", "tags": ["complaint"], "events": []}\n',
         encoding="utf-8",
     )
     found = [*read_inputs([source]), *read_inputs([ROOT / "examples"]), *read_inputs([odd])]
@@ -37,14 +41,22 @@ def interactions(generate: Any, tmp_path_factory: pytest.TempPathFactory) -> lis
 
 
 def _present(need: Needs, interaction: Interaction) -> bool:
-    return need.met_by(frozenset(interaction.metrics), frozenset(interaction.checklist), interaction.survey is not None)
+    return need.met_by(
+        frozenset(interaction.metrics), frozenset(interaction.checklist), interaction.survey is not None,
+        bool(interaction.events),
+    )
 
 
 def test_a_rule_measures_nothing_in_an_interaction_without_what_it_needs(
     builtin_rules: list[Rule], interactions: list[Interaction]
 ) -> None:
     needing = [rule for rule in builtin_rules if rule.check.needs is not None]
-    assert len(needing) >= 12  # thresholds on metrics, checklist items, the survey, the scorecard
+    # thresholds on metrics, checklist items, the survey, the scorecard; phrases and promises
+    assert len(needing) >= 20
+    assert {r.id for r in needing if r.check.needs == Needs(events=True)} >= {
+        "speech.forbidden-phrases", "phone.greeting", "phone.hold-permission", "complaint.apology",
+        "promise.kept", "complaint.acknowledged-in-time",
+    }
     lacking = 0
     for rule in needing:
         need = rule.check.needs
@@ -90,8 +102,25 @@ def test_what_a_kind_needs() -> None:
     counted = ThresholdCheck(({"metric": "rings"}, {"count": "ring"}), Condition(">", 3), "count")
     assert counted.needs is None  # a count of events measures any interaction
     need = Needs(metrics=frozenset({"a"}), checklist=frozenset({"b"}), survey=True)
-    assert need.met_by(frozenset({"a"}), frozenset(), False)
-    assert need.met_by(frozenset(), frozenset({"b"}), False)
-    assert need.met_by(frozenset(), frozenset(), True)
-    assert not need.met_by(frozenset({"x"}), frozenset({"y"}), False)
-    assert not Needs(metrics=frozenset({"a"})).met_by(frozenset(), frozenset(), True)
+    assert need.met_by(frozenset({"a"}), frozenset(), False, False)
+    assert need.met_by(frozenset(), frozenset({"b"}), False, False)
+    assert need.met_by(frozenset(), frozenset(), True, False)
+    assert not need.met_by(frozenset({"x"}), frozenset({"y"}), False, True)
+    assert not Needs(metrics=frozenset({"a"})).met_by(frozenset(), frozenset(), True, True)
+    assert Needs(events=True).met_by(frozenset(), frozenset(), False, True)
+    assert not Needs(events=True).met_by(frozenset({"a"}), frozenset({"b"}), True, False)
+
+
+def test_an_interval_from_the_start_may_find_a_missing_end_without_events() -> None:
+    from svccheck.kinds import Condition
+    from svccheck.kinds.interval import NEVER, IntervalCheck
+    from svccheck.model import SourceLocation
+
+    reply = {"event": "utterance", "speaker": "agent"}
+    from_start = IntervalCheck("start", reply, Condition(">", 60), fail_if_missing=True)
+    from_event = IntervalCheck({"event": "utterance", "speaker": "customer"}, reply, Condition(">", 60), True)
+    assert from_start.needs is None
+    assert from_event.needs == Needs(events=True)
+    silent = Interaction("s", "chat", SourceLocation("x"), 0, events=(), timeline="relative")
+    assert [m.value for m in from_start.measure(silent)] == [NEVER]  # never answered: a finding
+    assert from_event.measure(silent) == []

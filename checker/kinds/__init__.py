@@ -113,19 +113,21 @@ class CompileError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Needs:
     """What an interaction must hold for a check to measure anything: one of these metrics or
-    checklist items present (as a key, whatever its value), or a survey. A check that has
-    `needs` measures nothing, and raises nothing, for an interaction with none of them, so the
-    Auditor does not ask it (a dozen calls an interaction in the benchmark; tests/test_needs.py
-    checks every built-in rule both ways)."""
+    checklist items present (as a key, whatever its value), a survey, or (`events`) any event
+    at all. A check that has `needs` measures nothing, and raises nothing, for an interaction
+    with none of them, so the Auditor does not ask it (a dozen calls an interaction in the
+    benchmark; the phrase rules for every record of a call-centre queue log, which has no
+    events; tests/test_needs.py checks every built-in rule both ways)."""
 
     metrics: frozenset[str] = frozenset()
     checklist: frozenset[str] = frozenset()
     survey: bool = False
+    events: bool = False
 
-    def met_by(self, metrics: frozenset[str], checklist: frozenset[str], survey: bool) -> bool:
-        """Whether an interaction with these metrics, checklist items and survey (or not) may
-        give a measurement."""
-        return bool(self.metrics & metrics or self.checklist & checklist or (self.survey and survey))
+    def met_by(self, metrics: frozenset[str], checklist: frozenset[str], survey: bool, events: bool) -> bool:
+        """Whether an interaction with these metrics, checklist items, survey (or not) and
+        events (or none) may give a measurement."""
+        return bool(self.metrics & metrics or self.checklist & checklist or (self.survey and survey) or (self.events and events))
 
 
 class Check(Protocol):

@@ -63,8 +63,8 @@ class ForbiddenPhrasesCheck:
     condition: Condition = Condition(">", 0)
     template_fields: ClassVar[frozenset[str]] = frozenset({"phrase", "phrases", "count"})
 
-    #: May measure any interaction (see `Check.needs`).
-    needs: ClassVar[Needs | None] = None
+    #: Measures nothing in an interaction without events (see `Check.needs`).
+    needs: ClassVar[Needs] = Needs(events=True)
 
     @property
     def text_speakers(self) -> frozenset[str]:

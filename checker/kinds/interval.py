@@ -80,8 +80,11 @@ class IntervalCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset({"elapsed", "limit", "from", "to"})
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
-    #: May measure any interaction (see `Check.needs`).
-    needs: ClassVar[Needs | None] = None
+    @property
+    def needs(self) -> Needs | None:
+        """From an event: nothing without events. From the start: a missing end may be a
+        finding (`fail-if-missing`) in any interaction (see `Check.needs`)."""
+        return None if self.start_point == "start" else Needs(events=True)
 
     def _find(self, interaction: Interaction, point: Mapping[str, str], after: float) -> Event | None:
         matches = [

@@ -47,8 +47,8 @@ class PromiseCheck:
     template_fields: ClassVar[frozenset[str]] = frozenset({"what", "promise", "due", "late", "grace"})
     #: Reads no utterance text (see `Check.text_speakers`).
     text_speakers: ClassVar[frozenset[str]] = frozenset()
-    #: May measure any interaction (see `Check.needs`).
-    needs: ClassVar[Needs | None] = None
+    #: Measures nothing in an interaction without events (see `Check.needs`).
+    needs: ClassVar[Needs] = Needs(events=True)
 
     def measure(self, interaction: Interaction) -> list[Measurement]:
         fulfilled: dict[str, float] = {}

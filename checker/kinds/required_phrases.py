@@ -79,8 +79,8 @@ class RequiredPhrasesCheck:
     condition: Condition = Condition("<", 1)
     template_fields: ClassVar[frozenset[str]] = frozenset({"scope", "n", "event"})
 
-    #: May measure any interaction (see `Check.needs`).
-    needs: ClassVar[Needs | None] = None
+    #: Measures nothing in an interaction without events (see `Check.needs`).
+    needs: ClassVar[Needs] = Needs(events=True)
 
     @property
     def text_speakers(self) -> frozenset[str]:

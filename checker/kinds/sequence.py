@@ -80,8 +80,8 @@ class SequenceCheck:
     condition: Condition
     template_fields: ClassVar[frozenset[str]] = frozenset({"missing", "found", "steps"})
 
-    #: May measure any interaction (see `Check.needs`).
-    needs: ClassVar[Needs | None] = None
+    #: Measures nothing in an interaction without events (see `Check.needs`).
+    needs: ClassVar[Needs] = Needs(events=True)
 
     @property
     def text_speakers(self) -> frozenset[str]:
