@@ -223,7 +223,9 @@ class Block:
 class Span:
     """Whole lines of a regular JSON Lines file, `length` bytes from byte `offset`, the first of
     them line `first`: read by the worker itself, so the main process neither carries nor
-    pickles the bytes (it reads the file only to find line ends)."""
+    pickles the bytes (it reads the file only to find line ends). A file cut short during the
+    audit is said to have changed; one rewritten in place is read as it then is, as any reader
+    of a file being written would read it."""
 
     file: str
     first: int
