@@ -13,6 +13,9 @@ and CPU seconds (this process only; workers' CPU is not counted) at each mark:
     written         every report rendered and written
     exit            at exit
 
+A report written while the audit runs (`--format json` or `jsonl` alone) has no "report
+built" or "written": it is written by "last outcome".
+
 Before "first outcome" and after "last outcome" one process works while the other cores wait:
 that serial time is what parallel workers cannot shorten (bench/RESULTS.md, fourth follow-up).
 The marks wrap functions of `svccheck.cli.audit`; a benchmark tool, not an interface.
@@ -60,7 +63,8 @@ def main(argv: list[str]) -> None:
     command.configured_rules = _after(command.configured_rules, "rules loaded")
     build_report = command.build_report
     command.build_report = _after(lambda found, *a, **k: build_report(_marked(found), *a, **k), "report built")
-    command.stream_report = _after(command.stream_report, "last outcome")  # --format jsonl
+    stream_report = command.stream_report  # --format json or jsonl alone
+    command.stream_report = lambda found, *a, **k: stream_report(_marked(found), *a, **k)
     command.write_reports = _after(command.write_reports, "written")
     atexit.register(mark, "exit")
     cli.main(["audit", *argv])

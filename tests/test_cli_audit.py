@@ -380,6 +380,28 @@ def test_the_streamed_jsonl_report_in_a_file_says_so_too(run_cli: Run, tmp_path:
     assert out.read_text(encoding="utf-8") == run_cli("audit", path, "--format", "jsonl", "--fail-on", "minor").stdout
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_streamed_report_cut_short_by_an_error_leaves_no_file(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    from svccheck import parallel
+    from svccheck.errors import EngineError
+
+    outcomes = parallel.outcomes
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        yield from outcomes(*args, **kwargs)  # written to the report as they come
+        raise EngineError("durable-rules did not read every fact of a session")
+
+    monkeypatch.setattr(parallel, "outcomes", failing)
+    out = tmp_path / f"r.{fmt}"
+    out.write_text("yesterday's report\n", encoding="utf-8")
+    result = run_cli("audit", EXAMPLES / "phone-calls.json", "--format", fmt, "-o", out)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "svccheck: error: durable-rules did not read every fact of a session\n"
+    assert not out.exists()  # neither a report cut short nor yesterday's, which was overwritten
+
+
 def test_with_a_baseline_the_line_counts_new_failing_findings(run_cli: Run, tmp_path: Path) -> None:
     old = _json_file(tmp_path / "old.json", MAJOR_VISIT)
     baseline = tmp_path / "baseline.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Callable
@@ -95,3 +96,56 @@ def test_input_error_messages_follow_the_report_language(builtin_rules: list[Rul
     assert [{k: v for k, v in e.items() if k != "message"} for e in chinese] == [
         {k: v for k, v in e.items() if k != "message"} for e in english
     ]
+
+
+# --- JsonWriter: the report written while the audit runs ----------------------------------------
+
+
+def _rendered(report: Report, binary: bool) -> bytes:
+    """`render`'s output, through a text stream over bytes (as a file or standard output) or a
+    plain text stream."""
+    if binary:
+        raw = io.BytesIO()
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=True)
+        json_format.render(report, text)
+        text.flush()
+        return raw.getvalue()
+    out = io.StringIO()
+    json_format.render(report, out)
+    return out.getvalue().encode("utf-8")
+
+
+def _streamed(report: Report, binary: bool) -> bytes:
+    """The same report fed to a `JsonWriter` finding by finding, error by error."""
+    raw = io.BytesIO()
+    text: Any = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=True) if binary else io.StringIO()
+    writer = json_format.JsonWriter(text, report.fail_on, report.max_findings, report.config, report.lang)
+    for finding in report.findings:
+        writer.finding(finding)
+    for problem in report.errors:
+        writer.error(problem)
+    writer.close(report.summary)
+    if binary:
+        text.flush()
+        return raw.getvalue()
+    return str(text.getvalue()).encode("utf-8")
+
+
+@pytest.mark.parametrize("binary", [True, False])
+@pytest.mark.parametrize(
+    ("inputs", "lang", "config"),
+    [
+        (["examples"], "en", None),  # findings and errors
+        (["examples"], "zh", "svccheck.yaml"),
+        (["examples/phone-calls.json"], "en", None),  # findings, no errors
+        (["examples/invalid"], "zh", None),  # errors, no findings
+        ([], "en", None),  # nothing at all
+    ],
+)
+def test_the_streamed_json_report_is_the_rendered_one_byte_for_byte(
+    builtin_rules: list[Rule], inputs: list[str], lang: str, config: str | None, binary: bool
+) -> None:
+    report = dataclasses.replace(audit_paths([Path(p) for p in inputs], builtin_rules, lang=lang), config=config)
+    expected = _rendered(report, binary)
+    assert _streamed(report, binary) == expected
+    assert expected.endswith(b"}\n") and (b'"findings": []' in expected) is (not report.findings)

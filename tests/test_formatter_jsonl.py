@@ -123,7 +123,7 @@ def test_a_rendered_report_writes_errors_in_its_language() -> None:
 
 
 def test_the_streamed_report_writes_errors_in_the_run_language() -> None:
-    """`--format jsonl` alone streams (cli.audit.stream_jsonl): the same lines as a rendered report."""
+    """`--format jsonl` alone streams (cli.audit.stream_findings): the same lines as a rendered report."""
     result = CliRunner().invoke(main, ["audit", "examples/invalid/wrong-field.jsonl", "--format", "jsonl", "--lang", "zh"])
     errors = [json.loads(line) for line in result.stdout.splitlines() if '"type": "error"' in line]
     assert [e["message"] for e in errors] == ["缺少必填字段 'channel'"]

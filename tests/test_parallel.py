@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from svccheck import parallel
 from svccheck.audit import Auditor, Outcome, audit_paths
+from svccheck.cli import audit as cli_audit
 from svccheck.cli import main
 from svccheck.formatters import json_format
 from svccheck.interactions import SeenIds, decode_record, input_records, read_inputs
@@ -51,6 +52,27 @@ def test_jobs_2_and_jobs_1_give_byte_identical_json_on_a_generated_file(mixed: P
     assert two == one
     assert '"duplicate id (first seen at ' in one[1]
     assert "invalid JSON" in one[1]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_alone_is_written_while_auditing_and_is_the_finished_reports_bytes(
+    mixed: Path, tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a second report the finished report is built, then rendered.
+    both = ["--format", "json", "-o", str(tmp_path / "r.json"), "--format", "text", "-o", str(tmp_path / "r.txt")]
+    rendered = CliRunner().invoke(main, ["audit", str(mixed), "--jobs", jobs, *both])
+    assert rendered.exit_code == 3
+
+    def unused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("json alone builds no report")
+
+    monkeypatch.setattr(cli_audit, "build_report", unused)
+    streamed = CliRunner().invoke(main, ["audit", str(mixed), "--jobs", jobs, "--format", "json"])
+    assert (streamed.exit_code, streamed.stdout_bytes) == (3, (tmp_path / "r.json").read_bytes())
+    to_file = CliRunner().invoke(main, ["audit", str(mixed), "--jobs", jobs, "--format", "json", "-o", str(tmp_path / "s.json")])
+    assert to_file.exit_code == 3 and to_file.stdout == ""
+    assert (tmp_path / "s.json").read_bytes() == (tmp_path / "r.json").read_bytes()
+    assert to_file.stderr.endswith(f" -> {tmp_path / 's.json'}\n")
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])

@@ -57,7 +57,11 @@ def say(line: str) -> None:
 def output_stream(path: Path | None) -> Iterator[TextIO]:
     """The file to write a report to (UTF-8, `\n` line ends), or standard output when `path` is
     None or `-`; a file that cannot be opened or written is a one-line user error, never a
-    traceback. A broken pipe on standard output is not an error: it goes up to `Svccheck`."""
+    traceback. A broken pipe on standard output is not an error: it goes up to `Svccheck`.
+
+    A file whose writing stops on an error (a full disk, or an audit that stops while its
+    report is being written: `cli.audit.STREAMED` formats are written as it runs) is removed, so
+    that no report cut short is left to be read as a whole one."""
     file = to_file(path)
     if file is None:
         try:
@@ -69,10 +73,18 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
             raise SvccheckError(ProblemMessage.of("output.stdout", reason=os_reason(err))) from None
         return
     try:
-        with file.open("w", encoding="utf-8", newline="\n") as handle:
-            yield handle
+        handle = file.open("w", encoding="utf-8", newline="\n")
     except OSError as err:
         raise SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err))) from None
+    try:
+        with handle:
+            yield handle
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            file.unlink()
+        if isinstance(err, OSError):
+            raise SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err))) from None
+        raise
 
 
 def user_errors(func: F) -> F:
