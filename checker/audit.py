@@ -371,11 +371,13 @@ class Tally:
         self.by_site: Counter[str] = Counter()
 
     def finding(self, finding: Finding) -> None:
+        # Once per finding in the main process of a streamed report: the members' `_value_`,
+        # not `.value`, a Python-level property in 3.11 (see json_format.finding_dict).
         self.findings += 1
-        self.by_severity[finding.severity.value] += 1
+        self.by_severity[finding.severity._value_] += 1
         self.by_rule[finding.rule] += 1
-        self.by_gap[finding.gap.value] += 1
-        self.by_dimension[finding.dimension.value] += 1
+        self.by_gap[finding.gap._value_] += 1
+        self.by_dimension[finding.dimension._value_] += 1
         self.by_site[finding.site or "(none)"] += 1
 
     @staticmethod

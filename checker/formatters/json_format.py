@@ -146,7 +146,7 @@ class JsonWriter:
         # The same test as Report.failing(): new findings at or above fail-on.
         if finding.status is Status.NEW and finding.severity.at_least(self.fail_on):
             self.failing += 1
-        self.by_status[finding.status.value] += 1
+        self.by_status[finding.status._value_] += 1
         # A finding as `render` indents it, two levels in: JSON text has no raw line end inside a
         # string, so every line end is one of orjson's own.
         data = orjson.dumps(finding_dict(finding), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
