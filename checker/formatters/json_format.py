@@ -122,17 +122,13 @@ _FIRST = b'{\n  "findings": [\n    '  # what comes before the first finding, ind
 _NEXT = b",\n    "
 
 
-class JsonWriter:
-    """`render`'s bytes, written while the audit runs: each finding as soon as it comes, then
-    the errors (kept until then: usually few) and the summary, from counts. `svccheck audit
-    --format json` without a baseline, waivers or --max-findings never holds the report's
-    findings this way; tests/test_formatter_json.py checks the bytes are `render`'s.
+class StreamedReport:
+    """What a report written while the audit runs keeps: the input errors (written after the
+    findings; usually few) and the counts its summary needs beyond `Summary` (failing findings,
+    findings per status). The base of `JsonWriter` and `jsonl.JsonlWriter`."""
 
-    The same interface as `jsonl.JsonlWriter`: `finding`, `error`, `close(summary)`."""
-
-    def __init__(self, out: TextIO, fail_on: Severity, max_findings: int | None = None, config: str | None = None,
+    def __init__(self, fail_on: Severity, max_findings: int | None = None, config: str | None = None,
                  lang: str = "en") -> None:
-        self._write = _binary_writer(out)
         self.lang = lang  # of the errors' messages (findings come already worded)
         self.fail_on = fail_on
         self.max_findings = max_findings
@@ -140,29 +136,50 @@ class JsonWriter:
         self.errors: list[InputProblem] = []
         self.failing = 0
         self.by_status = {status.value: 0 for status in Status}
-        self.written = 0
 
-    def finding(self, finding: Finding) -> None:
+    def count(self, finding: Finding) -> None:
         # The same test as Report.failing(): new findings at or above fail-on.
         if finding.status is Status.NEW and finding.severity.at_least(self.fail_on):
             self.failing += 1
         self.by_status[finding.status._value_] += 1
+
+    def error(self, problem: InputProblem) -> None:
+        self.errors.append(problem)
+
+    def document(self, summary: Summary) -> dict[str, Any]:
+        """`report_dict` of the report, with no findings: the errors kept, and the summary of
+        --format json field for field, with the counts kept for the findings not held."""
+        shell = Report(findings=(), errors=tuple(self.errors), summary=summary, rules=(), fail_on=self.fail_on,
+                       lang=self.lang, max_findings=self.max_findings, config=self.config)
+        self.errors.clear()
+        document = report_dict(shell)
+        document["summary"]["failing"] = self.failing
+        document["summary"]["by_status"] = dict(self.by_status)
+        return document
+
+
+class JsonWriter(StreamedReport):
+    """`render`'s bytes, written while the audit runs: each finding as soon as it comes, then
+    the errors and the summary. `svccheck audit --format json` without a baseline, waivers or
+    --max-findings never holds the report's findings this way; tests/test_formatter_json.py
+    checks the bytes are `render`'s."""
+
+    def __init__(self, out: TextIO, fail_on: Severity, max_findings: int | None = None, config: str | None = None,
+                 lang: str = "en") -> None:
+        super().__init__(fail_on, max_findings, config, lang)
+        self._write = _binary_writer(out)
+        self.written = 0
+
+    def finding(self, finding: Finding) -> None:
+        self.count(finding)
         # A finding as `render` indents it, two levels in: JSON text has no raw line end inside a
         # string, so every line end is one of orjson's own.
         data = orjson.dumps(finding_dict(finding), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
         self._write((_NEXT if self.written else _FIRST) + data)
         self.written += 1
 
-    def error(self, problem: InputProblem) -> None:
-        self.errors.append(problem)
-
     def close(self, summary: Summary) -> None:
-        shell = Report(findings=(), errors=tuple(self.errors), summary=summary, rules=(), fail_on=self.fail_on,
-                       lang=self.lang, max_findings=self.max_findings, config=self.config)
-        document = report_dict(shell)
-        document["summary"]["failing"] = self.failing
-        document["summary"]["by_status"] = dict(self.by_status)
-        self.errors.clear()
+        document = self.document(summary)
         if not self.written:
             self._write(orjson.dumps(document, option=_OPTIONS), last=True)
             return

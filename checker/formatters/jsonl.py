@@ -20,51 +20,31 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..model import Finding, InputProblem, Report, Severity, Status, Summary
-from .json_format import error_dict, finding_dict, report_dict
+from ..model import Finding, Report, Severity, Summary
+from .json_format import StreamedReport, finding_dict
 
 
 def _line(kind: str, fields: dict[str, Any]) -> str:
     return json.dumps({"type": kind, **fields}, ensure_ascii=False) + "\n"
 
 
-class JsonlWriter:
-    """Writes findings as they come, counting what the summary line needs beyond `Summary`
-    (failing findings, findings per status); errors are written, in order, before the summary."""
+class JsonlWriter(StreamedReport):
+    """Writes findings as they come; the errors, in order, and the summary line at the end."""
 
     def __init__(self, out: TextIO, fail_on: Severity, max_findings: int | None = None, config: str | None = None,
                  lang: str = "en") -> None:
+        super().__init__(fail_on, max_findings, config, lang)
         self.out = out
-        self.lang = lang  # of the errors' messages (findings come already worded)
-        self.fail_on = fail_on
-        self.max_findings = max_findings
-        self.config = config
-        self.errors: list[InputProblem] = []
-        self.failing = 0
-        self.by_status = {status.value: 0 for status in Status}
 
     def finding(self, finding: Finding) -> None:
-        # The same test as Report.failing(): new findings at or above fail-on.
-        if finding.status is Status.NEW and finding.severity.at_least(self.fail_on):
-            self.failing += 1
-        self.by_status[finding.status.value] += 1
+        self.count(finding)
         self.out.write(_line("finding", finding_dict(finding)))
 
-    def error(self, problem: InputProblem) -> None:
-        self.errors.append(problem)
-
     def close(self, summary: Summary) -> None:
-        for problem in self.errors:
-            self.out.write(_line("error", error_dict(problem, self.lang)))
-        self.errors.clear()
-        # The summary of --format json, field for field, with the counts this writer kept for
-        # the findings it did not hold.
-        shell = Report(findings=(), errors=(), summary=summary, rules=(), fail_on=self.fail_on,
-                       max_findings=self.max_findings, config=self.config)
-        fields = report_dict(shell)["summary"]
-        fields["failing"] = self.failing
-        fields["by_status"] = dict(self.by_status)
-        self.out.write(_line("summary", fields))
+        document = self.document(summary)
+        for error in document["errors"]:
+            self.out.write(_line("error", error))
+        self.out.write(_line("summary", document["summary"]))
 
 
 def render(report: Report, out: TextIO) -> None:
