@@ -1,5 +1,7 @@
 """Output formats. Each module renders an immutable `Report` to a text stream, and nothing else:
-formatters depend only on the model, never on the engine or the CLI.
+formatters depend only on the model, never on the engine or the CLI. `json` and `jsonl` can also
+be written while an audit runs, fed its findings, errors and summary one by one
+(`json_format.StreamedReport`): the same bytes, without holding the findings.
 
 The registry is a plain static mapping; an unknown format name is an error.
 """
