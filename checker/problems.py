@@ -405,6 +405,12 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "{path}：无法读取的审核报告（{error}）",
     },
     # --- the --baseline file (svccheck.baseline) -----------------------------------------------------------------
+    # `svccheck baseline create`'s stderr line ({findings}, {interactions}: `report.*` counts).
+    "baseline.created": {"en": "baseline of {findings} from {interactions}", "zh": "基线：{interactions}，{findings}"},
+    "baseline.created_file": {
+        "en": "baseline of {findings} from {interactions} written to {file}",
+        "zh": "基线：{interactions}，{findings}，已写入 {file}",
+    },
     "baseline.error": {"en": "baseline {path}: {message}", "zh": "基线文件 {path}：{message}"},
     "baseline.invalid_json_at": {
         "en": "baseline {path}:{line}:{column}: invalid JSON: {reason}",

@@ -68,6 +68,24 @@ def test_create_to_stdout_and_input_errors_exit_3(run_cli: Callable[..., Any]) -
     assert "examples/invalid/duplicate-id.json:3:3: interaction dup-01: duplicate id" in result.stderr
 
 
+def test_create_in_chinese_words_its_messages_not_its_fingerprints(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    english = run_cli("baseline", "create", PHONE, "examples/invalid/duplicate-id.json")
+    chinese = run_cli("baseline", "create", PHONE, "examples/invalid/duplicate-id.json", "-o", tmp_path / "b.json",
+                      "--lang", "zh")
+    assert chinese.exit_code == english.exit_code == 3
+    zh, en = json.loads((tmp_path / "b.json").read_text(encoding="utf-8")), json.loads(english.stdout)
+    assert [f["fingerprint"] for f in zh["findings"]] == [f["fingerprint"] for f in en["findings"]]
+    assert zh["findings"][0]["message"] != en["findings"][0]["message"]
+    assert chinese.stderr.splitlines() == [
+        "examples/invalid/duplicate-id.json:3:3: 交互 dup-01: id 重复（首次出现在 examples/invalid/duplicate-id.json:2:3）",
+        f"svccheck: 基线：13 条交互，{len(zh['findings'])} 条问题，已写入 {tmp_path / 'b.json'}",
+    ]
+    # The locale's language when --lang is not given, as for every command.
+    by_locale = run_cli("baseline", "create", PHONE, "examples/invalid/duplicate-id.json", env={"LANG": "zh_CN.UTF-8"})
+    assert by_locale.stdout == (tmp_path / "b.json").read_text(encoding="utf-8")
+    assert by_locale.stderr.splitlines()[-1] == f"svccheck: 基线：13 条交互，{len(zh['findings'])} 条问题"
+
+
 def test_baseline_suppresses_known_findings_and_new_ones_decide(run_cli: Callable[..., Any], tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     run_cli("baseline", "create", PHONE, "-o", baseline)
