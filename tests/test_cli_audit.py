@@ -380,26 +380,96 @@ def test_the_streamed_jsonl_report_in_a_file_says_so_too(run_cli: Run, tmp_path:
     assert out.read_text(encoding="utf-8") == run_cli("audit", path, "--format", "jsonl", "--fail-on", "minor").stdout
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl"])
-def test_a_streamed_report_cut_short_by_an_error_leaves_no_file(
-    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
-) -> None:
+def _failing_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every audit stops with an engine error after its last outcome (its report half written)."""
     from svccheck import parallel
     from svccheck.errors import EngineError
 
     outcomes = parallel.outcomes
 
     def failing(*args: Any, **kwargs: Any) -> Any:
-        yield from outcomes(*args, **kwargs)  # written to the report as they come
+        yield from outcomes(*args, **kwargs)  # written to a streamed report as they come
         raise EngineError("durable-rules did not read every fact of a session")
 
     monkeypatch.setattr(parallel, "outcomes", failing)
-    out = tmp_path / f"r.{fmt}"
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "text"])
+def test_a_report_cut_short_by_an_error_leaves_the_previous_file_as_it_was(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    _failing_audit(monkeypatch)
+    (tmp_path / "reports").mkdir()
+    out = tmp_path / "reports" / f"r.{fmt}"
     out.write_text("yesterday's report\n", encoding="utf-8")
     result = run_cli("audit", EXAMPLES / "phone-calls.json", "--format", fmt, "-o", out)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "svccheck: error: durable-rules did not read every fact of a session\n"
-    assert not out.exists()  # neither a report cut short nor yesterday's, which was overwritten
+    assert out.read_text(encoding="utf-8") == "yesterday's report\n"
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temporary file left
+    out.unlink()
+    assert run_cli("audit", EXAMPLES / "phone-calls.json", "--format", fmt, "-o", out).exit_code == 2
+    assert not out.exists()  # no report rather than one cut short
+
+
+def test_a_report_through_a_symbolic_link_replaces_the_file_and_keeps_the_link(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, link = tmp_path / "reports" / "today.json", tmp_path / "latest.json"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link.symlink_to(target)
+    done = run_cli("audit", EXAMPLES / "phone-calls.json", "--format", "json", "-o", link)
+    assert done.exit_code == 1 and link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 13
+    _failing_audit(monkeypatch)
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", link).exit_code == 2
+    assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 13
+    assert sorted(p.name for p in target.parent.iterdir()) == ["today.json"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_report_to_a_named_pipe_is_written_to_it_and_the_pipe_kept(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    for failing in (False, True):
+        if failing:
+            _failing_audit(monkeypatch)
+        reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+        reader.start()
+        result = run_cli("audit", EXAMPLES / "phone-calls.json", "--format", "jsonl", "-o", fifo)
+        reader.join()
+        assert result.exit_code == (2 if failing else 1)
+        assert fifo.is_fifo()
+    assert got[0].count(b'"type": "finding"') == 13
+    assert got[1].count(b'"type": "finding"') == 13 and b'"type": "summary"' not in got[1]  # cut short: its reader sees it
+
+
+def test_a_new_report_gets_a_new_files_permissions_and_an_old_one_keeps_its_own(run_cli: Run, tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("", encoding="utf-8")  # as any new file is made here (the umask applies)
+    new = tmp_path / "new.json"
+    run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", new)
+    assert new.stat().st_mode == plain.stat().st_mode
+    private = tmp_path / "private.json"
+    private.write_text("{}\n", encoding="utf-8")
+    private.chmod(0o600)
+    run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", private)
+    assert private.stat().st_mode & 0o777 == 0o600 and json.loads(private.read_text(encoding="utf-8"))["findings"]
+
+
+def test_a_streamed_report_in_an_audited_directory_is_not_read_as_an_input(run_cli: Run, tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    (calls / "phone-calls.json").write_bytes((EXAMPLES / "phone-calls.json").read_bytes())
+    result = run_cli("audit", calls, "--format", "json", "-o", calls / "report.json")
+    assert result.exit_code == 1  # findings, and no input error about report.json (written after)
+    assert json.loads((calls / "report.json").read_text(encoding="utf-8"))["errors"] == []
 
 
 def test_with_a_baseline_the_line_counts_new_failing_findings(run_cli: Run, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import functools
 import importlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
@@ -59,9 +60,13 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     None or `-`; a file that cannot be opened or written is a one-line user error, never a
     traceback. A broken pipe on standard output is not an error: it goes up to `Svccheck`.
 
-    A file whose writing stops on an error (a full disk, or an audit that stops while its
-    report is being written: `cli.audit.STREAMED` formats are written as it runs) is removed, so
-    that no report cut short is left to be read as a whole one."""
+    A report file is written beside its place under a temporary name (`.NAME.PID.tmp`, which no
+    audit reads as an input) and moved into place when it is whole: a run that stops on an error
+    (a full disk, or an audit that stops while its report is being written: `cli.audit.STREAMED`
+    formats are written as it runs) leaves the previous file as it was, or none, never a report
+    cut short. Through a symbolic link, the file it names is replaced and the link kept; a
+    device or a named pipe (/dev/null, /dev/stdout) is written to directly, as is a file in a
+    directory svccheck may not create files in."""
     file = to_file(path)
     if file is None:
         try:
@@ -72,19 +77,77 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
         except OSError as err:  # a full disk under `> report.txt`
             raise SvccheckError(ProblemMessage.of("output.stdout", reason=os_reason(err))) from None
         return
+    target = Path(os.path.realpath(file))
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode) if _regular(target) else None
+        temporary = _temporary(target)
+    except _InPlace:
+        temporary = None
+    except OSError as err:
+        raise _cannot_write(file, err) from None
+    if temporary is None:
+        with _written_in_place(file) as handle:
+            yield handle
+        return
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        if mode is not None:  # an existing report's permissions stay as they were
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(err, OSError):
+            raise _cannot_write(file, err) from None
+        raise
+
+
+class _InPlace(Exception):
+    """The target is written to directly: a device or a named pipe, or a file in a directory
+    where no temporary file can be made."""
+
+
+def _regular(target: Path) -> bool:
+    """Whether `target` is an existing regular file (False: it does not exist yet); raises
+    `_InPlace` for anything else that exists."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(mode):
+        raise _InPlace
+    return True
+
+
+def _temporary(target: Path) -> Path:
+    """A new, empty file beside `target` for its next content, made with the permissions a new
+    file gets (0666 less the umask)."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except PermissionError:
+        if target.exists() and os.access(target, os.W_OK):
+            raise _InPlace from None
+        raise
+    return temporary
+
+
+@contextlib.contextmanager
+def _written_in_place(file: Path) -> Iterator[TextIO]:
     try:
         handle = file.open("w", encoding="utf-8", newline="\n")
     except OSError as err:
-        raise SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err))) from None
+        raise _cannot_write(file, err) from None
     try:
         with handle:
             yield handle
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            file.unlink()
-        if isinstance(err, OSError):
-            raise SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err))) from None
-        raise
+    except OSError as err:
+        raise _cannot_write(file, err) from None
+
+
+def _cannot_write(file: Path, err: OSError) -> SvccheckError:
+    return SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err)))
 
 
 def user_errors(func: F) -> F:
