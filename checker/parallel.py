@@ -221,28 +221,42 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Whole lines of a regular JSON Lines file, `length` bytes from byte `offset`, the first of
-    them line `first`: read by the worker itself, so the main process neither carries nor
-    pickles the bytes (it reads the file only to find line ends). A file cut short during the
-    audit is said to have changed; one rewritten in place is read as it then is, as any reader
-    of a file being written would read it."""
+    """Whole lines of a regular JSON Lines file, `length` bytes from byte `offset`, lines `first`
+    to `last`: read by the worker itself, so the main process neither carries nor pickles the
+    bytes (it reads the file only to find line ends).
+
+    The worker reads the file the main process read (`device`, `inode`): one replaced meanwhile
+    (written elsewhere and renamed onto it) or cut short is an input problem for these lines,
+    not a mix of two files. A file rewritten in place is read as it then is, as any reader of a
+    file being written would read it; one appended to is read up to where it ended."""
 
     file: str
     first: int
+    last: int
     offset: int
     length: int
+    device: int
+    inode: int
 
     def units(self) -> list[Unit]:
         """The records of these lines, as `Block.units` gives them."""
         try:
             with open(self.file, "rb") as handle:
+                found = os.fstat(handle.fileno())
                 handle.seek(self.offset)
                 data = handle.read(self.length)
         except OSError as err:
             return [InputProblem.of(SourceLocation(self.file, self.first), cannot_read(err))]
-        if len(data) < self.length:  # cut short since the main process read it
-            return [InputProblem.of(SourceLocation(self.file, self.first), ProblemMessage.of("changed"))]
+        if (found.st_dev, found.st_ino) != (self.device, self.inode):
+            return [self._lost("changed.replaced")]
+        if len(data) < self.length:
+            return [self._lost("changed.shorter")]
         return Block(self.file, self.first, data).units()
+
+    def _lost(self, code: str) -> InputProblem:
+        """These lines, not audited: the file is not the one the audit began with."""
+        said = ProblemMessage.of(code, first=str(self.first), last=str(self.last))
+        return InputProblem.of(SourceLocation(self.file, self.first), said)
 
 
 # --- main side -----------------------------------------------------------------------------------
@@ -291,7 +305,8 @@ def _spans(path: Path, size: int) -> Iterator[tuple[Span | Block | InputProblem]
     name = str(path)
     try:
         with path.open("rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            opened = os.fstat(handle.fileno())
+            if not stat.S_ISREG(opened.st_mode):
                 yield from _blocks(path, size)
                 return
             offset, line, want = 0, 1, size
@@ -302,8 +317,10 @@ def _spans(path: Path, size: int) -> Iterator[tuple[Span | Block | InputProblem]
                     handle.seek(offset)
                     want *= 2
                     continue
-                yield (Span(name, line, offset, cut),)
-                line += data.count(b"\n", 0, cut)
+                ends = data.count(b"\n", 0, cut)
+                last = line + ends - 1 if data[cut - 1] == 0x0A else line + ends  # a last line without its end
+                yield (Span(name, line, last, offset, cut, opened.st_dev, opened.st_ino),)
+                line += ends
                 offset += cut
                 want = size
                 if cut < len(data):

@@ -57,8 +57,15 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     # The operating system's reason for an OSError: its own words (strerror) in English, a
     # translation of the common ones in Chinese (see `os_reason`).
     "os.reason": {"en": "{text}", "zh": "{zh}"},
-    # A JSON Lines file shorter, when a worker read part of it, than when the audit began.
-    "changed": {"en": "the file changed during the audit: it is shorter than when it began", "zh": "审核期间文件被改动：比审核开始时短"},
+    # Lines of a JSON Lines file that a worker could not read as the audit began with them.
+    "changed.shorter": {
+        "en": "the file changed during the audit: it is shorter than when it began (lines {first}-{last} not audited)",
+        "zh": "审核期间文件被改动：比审核开始时短（第 {first}-{last} 行未审核）",
+    },
+    "changed.replaced": {
+        "en": "the file was replaced during the audit (lines {first}-{last} not audited)",
+        "zh": "审核期间文件被替换（第 {first}-{last} 行未审核）",
+    },
     "not_utf8": {"en": "not UTF-8 text", "zh": "不是 UTF-8 文本"},
     "not_a_document": {
         "en": 'expected an interaction, an array of them or {{"interactions": [...]}}',

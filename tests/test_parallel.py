@@ -263,18 +263,48 @@ def _renamed(unit: parallel.Unit, name: str) -> parallel.Unit:
 
 def test_a_span_of_a_file_cut_short_after_it_was_scanned_says_so(tmp_path: Path) -> None:
     path = _tricky_jsonl(tmp_path / "tricky.jsonl")
-    (first,), (second,), *rest = parallel._spans(path, 1024)
-    assert isinstance(second, parallel.Span) and second.first == 7
+    (first,), (second,), (third,) = parallel._spans(path, 1024)
+    assert isinstance(first, parallel.Span) and isinstance(second, parallel.Span) and isinstance(third, parallel.Span)
+    assert [(s.first, s.last) for s in (first, second, third)] == [(1, 6), (7, 7), (8, 8)]
     with path.open("r+b") as handle:
         handle.truncate(second.offset + 10)
     assert _units([(first,)]) == [_decoded(u) for u in input_records([path], decode=False)][:4]
     (problem,) = second.units()
     assert isinstance(problem, InputProblem)
-    assert str(problem) == f"{path}:7: the file changed during the audit: it is shorter than when it began"
-    assert problem.text("zh") == "审核期间文件被改动：比审核开始时短"
+    assert str(problem) == (
+        f"{path}:7: the file changed during the audit: it is shorter than when it began (lines 7-7 not audited)"
+    )
+    assert problem.text("zh") == "审核期间文件被改动：比审核开始时短（第 7-7 行未审核）"
     path.unlink()
     (gone,) = second.units()
     assert str(gone) == f"{path}:7: cannot read: No such file or directory"
+
+
+def test_a_span_of_a_file_replaced_after_it_was_scanned_is_not_read_from_the_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "calls.jsonl"
+    path.write_bytes(b"".join(b'{"id": "c%d", "channel": "phone"}\n' % i for i in range(6)))
+    spans = _spans_of(path, 64)
+    assert len(spans) > 2
+    # An export written elsewhere and renamed onto the file, as exporters do.
+    (tmp_path / "new.jsonl").write_bytes(b'{"id": "other", "channel": "chat", "tags": ["a", "b", "c", "d"]}\n' * 6)
+    os.replace(tmp_path / "new.jsonl", path)
+    said = [str(u) for span in spans for u in span.units()]
+    assert said == [f"{path}:{s.first}: the file was replaced during the audit (lines {s.first}-{s.last} not audited)" for s in spans]
+
+
+@pytest.mark.parametrize("size", [16, 64, 1024])
+def test_spans_cover_every_line_once(tmp_path: Path, size: int) -> None:
+    path = _tricky_jsonl(tmp_path / "tricky.jsonl")
+    covered = [line for s in _spans_of(path, size) for line in range(s.first, s.last + 1)]
+    assert covered == list(range(1, path.read_bytes().count(b"\n") + 2))  # the last line has no line end
+
+
+def _spans_of(path: Path, size: int) -> list[parallel.Span]:
+    spans: list[parallel.Span] = []
+    for (span,) in parallel._spans(path, size):
+        assert isinstance(span, parallel.Span)
+        spans.append(span)
+    return spans
 
 
 def _decoded(unit: parallel.Unit) -> parallel.Unit:
