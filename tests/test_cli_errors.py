@@ -230,3 +230,32 @@ def test_a_full_disk_under_standard_output_is_one_line(tmp_path: Path, args: lis
         done = subprocess.run([sys.executable, "-m", "svccheck", *args], stdout=full, stderr=subprocess.PIPE,
                               cwd=tmp_path, env=env, timeout=120, check=False)
     assert (done.returncode, done.stderr.decode()) == (2, "svccheck: error: cannot write standard output: No space left on device\n")
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+@pytest.mark.parametrize("fmt", sorted(FORMATTERS))
+def test_a_file_name_that_is_not_utf8_is_shown_not_refused(run_cli: Run, tmp_path: Path, fmt: str, to_file: bool) -> None:
+    odd = os.fsencode(tmp_path) + b"/calls-\xff.json"  # Latin-1 bytes, say, from an old export
+    try:
+        with open(odd, "wb") as handle:
+            handle.write(PHONE.read_bytes())
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    from click.testing import CliRunner
+
+    from svccheck.cli import main
+
+    out = tmp_path / f"report.{fmt}"
+    args = ["audit", os.fsdecode(odd), "--format", fmt, *(["-o", str(out)] if to_file else [])]
+    result = CliRunner().invoke(main, args, env={"LANG": "C.UTF-8", "LC_ALL": None})
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)  # no traceback
+    assert result.exit_code == 1, result.stderr
+    written = out.read_bytes() if to_file else result.stdout_bytes
+    assert ("calls-%FF.json" if fmt == "sarif" else "calls-\ufffd.json").encode("utf-8") in written
+    written.decode("utf-8")  # valid UTF-8 throughout
+
+
+def test_max_findings_beyond_what_a_report_can_count_allows_as_much_as_it_can(run_cli: Run) -> None:
+    result = run_cli("audit", PHONE, "--max-findings", str(10**30), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["summary"]["max_findings"] == 2**63 - 1

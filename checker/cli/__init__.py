@@ -10,9 +10,11 @@ command stops quietly with exit 141, as a program that SIGPIPE ends would.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import importlib
+import io
 import os
 import re
 import stat
@@ -54,11 +56,26 @@ def say(line: str) -> None:
     click.echo(escape_controls(line), err=True)
 
 
+def _shown(err: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler: a lone surrogate (a byte of a file name that is not UTF-8, as Python
+    reads it) written as U+FFFD, as `json_format.shown` does for JSON. Bytes, not "\ufffd": the
+    UTF-8 encoder takes only ASCII text from an error handler."""
+    if isinstance(err, UnicodeEncodeError):
+        return "\ufffd".encode("utf-8") * (err.end - err.start), err.end
+    raise err
+
+
+SHOWN = "svccheck.shown"
+codecs.register_error(SHOWN, _shown)
+
+
 @contextlib.contextmanager
 def output_stream(path: Path | None) -> Iterator[TextIO]:
     """The file to write a report to (UTF-8, `\n` line ends), or standard output when `path` is
     None or `-`; a file that cannot be opened or written is a one-line user error, never a
     traceback. A broken pipe on standard output is not an error: it goes up to `Svccheck`.
+    A file name that is not UTF-8, quoted in a report, is written with U+FFFD for its odd bytes
+    (`SHOWN`), not refused.
 
     A report file is written beside its place under a temporary name (`.NAME.PID.tmp`, which no
     audit reads as an input) and moved into place when it is whole: a run that stops on an error
@@ -69,6 +86,8 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     directory svccheck may not create files in."""
     file = to_file(path)
     if file is None:
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(errors=SHOWN)
         try:
             yield sys.stdout
             sys.stdout.flush()
@@ -90,7 +109,7 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
             yield handle
         return
     try:
-        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+        with open(temporary, "w", encoding="utf-8", newline="\n", errors=SHOWN) as handle:
             yield handle
         if mode is not None:  # an existing report's permissions stay as they were
             os.chmod(temporary, mode)
@@ -136,7 +155,7 @@ def _temporary(target: Path) -> Path:
 @contextlib.contextmanager
 def _written_in_place(file: Path) -> Iterator[TextIO]:
     try:
-        handle = file.open("w", encoding="utf-8", newline="\n")
+        handle = file.open("w", encoding="utf-8", newline="\n", errors=SHOWN)
     except OSError as err:
         raise _cannot_write(file, err) from None
     try:

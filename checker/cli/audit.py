@@ -41,6 +41,13 @@ from . import (
 #: beyond the number of cores more only add memory and start-up time; 256 leaves room for big
 #: machines while a typo (`-j 1000`, `-j 2147483648`) is a usage error instead of a fork storm.
 MAX_JOBS = 256
+MAX_COUNT = 2**63 - 1  # the largest count a JSON report writes (orjson's integers are 64-bit)
+
+
+def _countable(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """Option callback: --max-findings beyond `MAX_COUNT` allows as much as `MAX_COUNT` (no audit
+    has that many findings), which a JSON report can write."""
+    return None if value is None else min(value, MAX_COUNT)
 
 
 def report_targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -150,7 +157,7 @@ def _kept(outcomes: Iterable[Outcome | InputProblem]) -> Iterator[Outcome | Inpu
                    "fail the run; expired and stale waivers are reported.")
 @click.option("--today", callback=parse_date, default=None, metavar="YYYY-MM-DD",
               help="The date waivers expire against (default: today's local date).")
-@click.option("--max-findings", type=click.IntRange(min=0), default=None, metavar="N",
+@click.option("--max-findings", type=click.IntRange(min=0), callback=_countable, default=None, metavar="N",
               help="Exit 1 only when more than N new, unwaived findings are at or above --fail-on "
                    "(default: any).")
 @config_option

@@ -118,6 +118,31 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+
+
+def dumps(value: Any, option: int) -> bytes:
+    """orjson's bytes for `value`. A file name that is not UTF-8 (its bytes as lone surrogates,
+    as Python reads them) cannot be JSON text: it is shown with U+FFFD for each such byte, on
+    the second try only, so that the usual report pays nothing for it."""
+    try:
+        return orjson.dumps(value, option=option)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(shown(value), option=option)
+
+
+def shown(value: Any) -> Any:
+    """`value` (strings, lists and dicts of them) with each lone surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        try:
+            raw = value.encode("utf-8", "surrogateescape")  # a file name's undecodable bytes back
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {shown(k): shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shown(v) for v in value]
+    return value
 _FIRST = b'{\n  "findings": [\n    '  # what comes before the first finding, indented as in `render`
 _NEXT = b",\n    "
 
@@ -174,18 +199,18 @@ class JsonWriter(StreamedReport):
         self.count(finding)
         # A finding as `render` indents it, two levels in: JSON text has no raw line end inside a
         # string, so every line end is one of orjson's own.
-        data = orjson.dumps(finding_dict(finding), option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        data = dumps(finding_dict(finding), orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
         self._write((_NEXT if self.written else _FIRST) + data)
         self.written += 1
 
     def close(self, summary: Summary) -> None:
         document = self.document(summary)
         if not self.written:
-            self._write(orjson.dumps(document, option=_OPTIONS), last=True)
+            self._write(dumps(document, _OPTIONS), last=True)
             return
         del document["findings"]
         # The rest of the document after the findings: `{\n  "errors": ...` without its "{\n".
-        self._write(b"\n  ],\n" + orjson.dumps(document, option=_OPTIONS)[2:], last=True)
+        self._write(b"\n  ],\n" + dumps(document, _OPTIONS)[2:], last=True)
 
 
 def _binary_writer(out: TextIO) -> Callable[..., None]:
@@ -212,7 +237,7 @@ def render(report: Report, out: TextIO) -> None:
     # order, UTF-8 unescaped), about 10x faster: the standard library falls back to its pure-Python
     # encoder whenever `indent` is set. Its UTF-8 bytes go straight to the underlying binary
     # stream when there is one, so a large report is not held twice (bytes and str).
-    data = orjson.dumps(report_dict(report), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    data = dumps(report_dict(report), _OPTIONS)
     binary = getattr(out, "buffer", None)
     if binary is None:
         out.write(data.decode("utf-8"))

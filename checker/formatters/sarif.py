@@ -57,7 +57,9 @@ def artifact_uri(file: str) -> str:
             path = path.relative_to(Path(os.getcwd()))
         except ValueError:
             return path.as_uri()
-    return quote(PurePath(os.path.normpath(path)).as_posix(), safe="/")
+    # The path's own bytes, percent-encoded: a file name that is not UTF-8 keeps its bytes, as
+    # `as_uri` does for an absolute path.
+    return quote(os.fsencode(PurePath(os.path.normpath(path)).as_posix()), safe="/")
 
 
 def _physical(location: SourceLocation) -> dict[str, Any]:
