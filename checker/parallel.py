@@ -246,16 +246,18 @@ class Span:
                 handle.seek(self.offset)
                 data = handle.read(self.length)
         except OSError as err:
-            return [InputProblem.of(SourceLocation(self.file, self.first), cannot_read(err))]
+            return [self._lost(cannot_read(err))]
         if (found.st_dev, found.st_ino) != (self.device, self.inode):
-            return [self._lost("changed.replaced")]
+            return [self._lost(ProblemMessage.of("changed.replaced"))]
         if len(data) < self.length:
-            return [self._lost("changed.shorter")]
+            return [self._lost(ProblemMessage.of("changed.shorter"))]
         return Block(self.file, self.first, data).units()
 
-    def _lost(self, code: str) -> InputProblem:
-        """These lines, not audited: the file is not the one the audit began with."""
-        said = ProblemMessage.of(code, first=str(self.first), last=str(self.last))
+    def _lost(self, reason: ProblemMessage) -> InputProblem:
+        """These lines, not audited, and why (the file is not the one the audit began with)."""
+        lines = (ProblemMessage.of("span.line", first=str(self.first)) if self.first == self.last
+                 else ProblemMessage.of("span.lines", first=str(self.first), last=str(self.last)))
+        said = ProblemMessage.of("span.lost", reason=reason, lines=lines)
         return InputProblem.of(SourceLocation(self.file, self.first), said)
 
 

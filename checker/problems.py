@@ -58,14 +58,14 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     # translation of the common ones in Chinese (see `os_reason`).
     "os.reason": {"en": "{text}", "zh": "{zh}"},
     # Lines of a JSON Lines file that a worker could not read as the audit began with them.
+    "span.lost": {"en": "{reason} ({lines} not audited)", "zh": "{reason}（{lines}未审核）"},
+    "span.line": {"en": "line {first}", "zh": "第 {first} 行"},
+    "span.lines": {"en": "lines {first}-{last}", "zh": "第 {first}-{last} 行"},
     "changed.shorter": {
-        "en": "the file changed during the audit: it is shorter than when it began (lines {first}-{last} not audited)",
-        "zh": "审核期间文件被改动：比审核开始时短（第 {first}-{last} 行未审核）",
+        "en": "the file changed during the audit: it is shorter than when it began",
+        "zh": "审核期间文件被改动：比审核开始时短",
     },
-    "changed.replaced": {
-        "en": "the file was replaced during the audit (lines {first}-{last} not audited)",
-        "zh": "审核期间文件被替换（第 {first}-{last} 行未审核）",
-    },
+    "changed.replaced": {"en": "the file was replaced during the audit", "zh": "审核期间文件被替换"},
     "not_utf8": {"en": "not UTF-8 text", "zh": "不是 UTF-8 文本"},
     "not_a_document": {
         "en": 'expected an interaction, an array of them or {{"interactions": [...]}}',
@@ -459,6 +459,10 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     "cases.unknown_rule": {"en": "unknown rule {rule}", "zh": "未知的规则 {rule}"},
     # --- writing a report (svccheck.cli.output_stream) -----------------------------------------------
     "output.stdout": {"en": "cannot write standard output: {reason}", "zh": "无法写入标准输出：{reason}"},
+    "output.stdout_encoding": {
+        "en": "standard output cannot show this report in {encoding}: use a UTF-8 locale (PYTHONIOENCODING=utf-8) or --output FILE",
+        "zh": "标准输出的编码 {encoding} 无法显示此报告：请使用 UTF-8 区域设置（PYTHONIOENCODING=utf-8）或 --output FILE",
+    },
     "output.file": {"en": "cannot write {file}: {reason}", "zh": "无法写入 {file}：{reason}"},
     "cases.problems": {"en": "{count} problem(s) in fixture cases", "zh": "测试用例中有 {count} 个问题"},
     "cases.and_problems": {"en": "{rules} and {count} in fixture cases", "zh": "{rules}；测试用例中另有 {count} 个问题"},

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -461,6 +463,77 @@ def test_a_new_report_gets_a_new_files_permissions_and_an_old_one_keeps_its_own(
     private.chmod(0o600)
     run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", private)
     assert private.stat().st_mode & 0o777 == 0o600 and json.loads(private.read_text(encoding="utf-8"))["findings"]
+
+
+def _svccheck(*args: str | Path, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+    """svccheck in a process of its own: standard output a real pipe or file, not a test buffer."""
+    return subprocess.run([sys.executable, "-m", "svccheck", *map(str, args)], capture_output=kwargs.pop("capture", True),
+                          env={**os.environ, "LANG": "C.UTF-8", **(env or {})}, **kwargs)
+
+
+def test_output_dev_stdout_is_standard_output_whether_a_pipe_or_a_redirected_file(tmp_path: Path) -> None:
+    piped = _svccheck("audit", EXAMPLES / "phone-calls.json", "--format", "json", "-o", "/dev/stdout")
+    assert piped.returncode == 1, piped.stderr
+    assert json.loads(piped.stdout)["summary"]["findings"] == 13
+    log = tmp_path / "log"
+    script = f'{{ echo before; "{sys.executable}" -m svccheck audit "{EXAMPLES / "phone-calls.json"}" --format text -o /dev/stdout; echo after; }} > "{log}"'
+    subprocess.run(["bash", "-c", script], check=False, env={**os.environ, "LANG": "C.UTF-8"})
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "before" and lines[-1] == "after"  # written to the shell's file, not replacing it
+    assert any("13 findings" in line for line in lines)
+
+
+def test_a_long_report_name_needs_no_longer_temporary_name(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / ("r" * 250 + ".json")
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", out).exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"]
+
+
+def test_a_hard_linked_report_is_written_in_place_and_emptied_when_cut_short(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, other = tmp_path / "r.json", tmp_path / "same.json"
+    out.write_text("old\n", encoding="utf-8")
+    os.link(out, other)
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", out).exit_code == 1
+    assert other.read_text(encoding="utf-8") == out.read_text(encoding="utf-8") != "old\n"  # still one file
+    _failing_audit(monkeypatch)
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", out).exit_code == 2
+    assert out.read_bytes() == other.read_bytes() == b""  # no report cut short is left
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give the file away")
+def test_another_users_report_is_written_in_place_and_stays_theirs(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "theirs.json"
+    out.write_text("{}\n", encoding="utf-8")
+    os.chown(out, 65534, 65534)
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", out).exit_code == 1
+    assert (out.stat().st_uid, out.stat().st_gid) == (65534, 65534)
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"]
+
+
+def test_standard_output_that_cannot_show_the_report_is_one_line(tmp_path: Path) -> None:
+    done = _svccheck("audit", EXAMPLES / "phone-calls.json", "--lang", "zh", env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 2
+    assert done.stderr.decode("ascii", "backslashreplace").count("\n") == 1
+    assert b"Traceback" not in done.stderr and b"PYTHONIOENCODING=utf-8" in done.stderr
+
+
+def test_an_interrupted_audit_exits_130_and_keeps_the_previous_report(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from svccheck import parallel
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        yield from ()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel, "outcomes", interrupted)
+    out = tmp_path / "r.json"
+    out.write_text("yesterday's report\n", encoding="utf-8")
+    result = run_cli("audit", EXAMPLES / "phone-calls.json", "--format", "json", "-o", out)
+    assert (result.exit_code, result.stderr) == (130, "svccheck: interrupted\n")
+    assert out.read_text(encoding="utf-8") == "yesterday's report\n"
 
 
 def test_a_streamed_report_in_an_audited_directory_is_not_read_as_an_input(run_cli: Run, tmp_path: Path) -> None:

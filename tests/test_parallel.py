@@ -272,24 +272,27 @@ def test_a_span_of_a_file_cut_short_after_it_was_scanned_says_so(tmp_path: Path)
     (problem,) = second.units()
     assert isinstance(problem, InputProblem)
     assert str(problem) == (
-        f"{path}:7: the file changed during the audit: it is shorter than when it began (lines 7-7 not audited)"
+        f"{path}:7: the file changed during the audit: it is shorter than when it began (line 7 not audited)"
     )
-    assert problem.text("zh") == "审核期间文件被改动：比审核开始时短（第 7-7 行未审核）"
+    assert problem.text("zh") == "审核期间文件被改动：比审核开始时短（第 7 行未审核）"
     path.unlink()
-    (gone,) = second.units()
-    assert str(gone) == f"{path}:7: cannot read: No such file or directory"
+    (gone,) = first.units()
+    assert str(gone) == f"{path}:1: cannot read: No such file or directory (lines 1-6 not audited)"
+    assert gone.text("zh") == "无法读取：文件或目录不存在（第 1-6 行未审核）"
 
 
 def test_a_span_of_a_file_replaced_after_it_was_scanned_is_not_read_from_the_new_file(tmp_path: Path) -> None:
     path = tmp_path / "calls.jsonl"
-    path.write_bytes(b"".join(b'{"id": "c%d", "channel": "phone"}\n' % i for i in range(6)))
-    spans = _spans_of(path, 64)
+    path.write_bytes(b"".join(b'{"id": "c%d", "channel": "phone"}\n' % i for i in range(7)))
+    spans = _spans_of(path, 100)  # three 33-byte lines each, one for the last
     assert len(spans) > 2
     # An export written elsewhere and renamed onto the file, as exporters do.
     (tmp_path / "new.jsonl").write_bytes(b'{"id": "other", "channel": "chat", "tags": ["a", "b", "c", "d"]}\n' * 6)
     os.replace(tmp_path / "new.jsonl", path)
     said = [str(u) for span in spans for u in span.units()]
-    assert said == [f"{path}:{s.first}: the file was replaced during the audit (lines {s.first}-{s.last} not audited)" for s in spans]
+    lines = [f"line {s.first}" if s.first == s.last else f"lines {s.first}-{s.last}" for s in spans]
+    assert lines == ["lines 1-3", "lines 4-6", "line 7"]
+    assert said == [f"{path}:{s.first}: the file was replaced during the audit ({n} not audited)" for s, n in zip(spans, lines)]
 
 
 @pytest.mark.parametrize("size", [16, 64, 1024])

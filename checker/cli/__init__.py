@@ -5,30 +5,27 @@ themselves. Every `SvccheckError` becomes a one-line message (plus one line per 
 stderr and its exit code; nothing the user can cause ends in a traceback. A usage error (a bad
 option value, a missing argument) is one line too, `svccheck audit: error: --jobs: ...`, exit 2
 (see `Svccheck`); when the reader of standard output goes away (`svccheck audit | head -1`) the
-command stops quietly with exit 141, as a program that SIGPIPE ends would.
+command stops quietly with exit 141, as a program that SIGPIPE ends would; interrupted, it
+exits 130. Report files are written by `output.output_stream`.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import functools
 import importlib
-import io
 import os
 import re
-import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from ..errors import ExitCode, SvccheckError
 from ..formatters.text import escape_controls
-from ..problems import ProblemMessage, os_reason
+from ..problems import ProblemMessage
 from .usage import OneLineUsageError, SaidBadParameter, lang_of, usage_line
 from .usage import default_lang as default_lang  # re-exported: the commands take it from here
 
@@ -43,130 +40,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: reports for `cat` or `grep` in the same place. Python's suggestion (1) would read as "findings
 #: at or above --fail-on"; 141 cannot be mistaken for any of svccheck's own codes (0 to 3).
 EXIT_BROKEN_PIPE = 141
-
-
-def to_file(path: Path | None) -> Path | None:
-    """`--output -` means standard output, as for most tools: None for it (and for None)."""
-    return None if path is None or str(path) == "-" else path
+#: The exit status when interrupted (Ctrl-C): 128 + SIGINT (2), as a shell reports it.
+EXIT_INTERRUPTED = 130
 
 
 def say(line: str) -> None:
     """One line on stderr; control characters from the data (a file name, a quoted value) are
     shown escaped, as in the text report, so they cannot act on the terminal."""
     click.echo(escape_controls(line), err=True)
-
-
-def _shown(err: UnicodeError) -> tuple[bytes, int]:
-    """Codec error handler: a lone surrogate (a byte of a file name that is not UTF-8, as Python
-    reads it) written as U+FFFD, as `json_format.shown` does for JSON. Bytes, not "\ufffd": the
-    UTF-8 encoder takes only ASCII text from an error handler."""
-    if isinstance(err, UnicodeEncodeError):
-        return "\ufffd".encode("utf-8") * (err.end - err.start), err.end
-    raise err
-
-
-SHOWN = "svccheck.shown"
-codecs.register_error(SHOWN, _shown)
-
-
-@contextlib.contextmanager
-def output_stream(path: Path | None) -> Iterator[TextIO]:
-    """The file to write a report to (UTF-8, `\n` line ends), or standard output when `path` is
-    None or `-`; a file that cannot be opened or written is a one-line user error, never a
-    traceback. A broken pipe on standard output is not an error: it goes up to `Svccheck`.
-    A file name that is not UTF-8, quoted in a report, is written with U+FFFD for its odd bytes
-    (`SHOWN`), not refused.
-
-    A report file is written beside its place under a temporary name (`.NAME.PID.tmp`, which no
-    audit reads as an input) and moved into place when it is whole: a run that stops on an error
-    (a full disk, or an audit that stops while its report is being written: `cli.audit.STREAMED`
-    formats are written as it runs) leaves the previous file as it was, or none, never a report
-    cut short. Through a symbolic link, the file it names is replaced and the link kept; a
-    device or a named pipe (/dev/null, /dev/stdout) is written to directly, as is a file in a
-    directory svccheck may not create files in."""
-    file = to_file(path)
-    if file is None:
-        if isinstance(sys.stdout, io.TextIOWrapper):
-            sys.stdout.reconfigure(errors=SHOWN)
-        try:
-            yield sys.stdout
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as err:  # a full disk under `> report.txt`
-            raise SvccheckError(ProblemMessage.of("output.stdout", reason=os_reason(err))) from None
-        return
-    target = Path(os.path.realpath(file))
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode) if _regular(target) else None
-        temporary = _temporary(target)
-    except _InPlace:
-        temporary = None
-    except OSError as err:
-        raise _cannot_write(file, err) from None
-    if temporary is None:
-        with _written_in_place(file) as handle:
-            yield handle
-        return
-    try:
-        with open(temporary, "w", encoding="utf-8", newline="\n", errors=SHOWN) as handle:
-            yield handle
-        if mode is not None:  # an existing report's permissions stay as they were
-            os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(err, OSError):
-            raise _cannot_write(file, err) from None
-        raise
-
-
-class _InPlace(Exception):
-    """The target is written to directly: a device or a named pipe, or a file in a directory
-    where no temporary file can be made."""
-
-
-def _regular(target: Path) -> bool:
-    """Whether `target` is an existing regular file (False: it does not exist yet); raises
-    `_InPlace` for anything else that exists."""
-    try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:
-        return False
-    if not stat.S_ISREG(mode):
-        raise _InPlace
-    return True
-
-
-def _temporary(target: Path) -> Path:
-    """A new, empty file beside `target` for its next content, made with the permissions a new
-    file gets (0666 less the umask)."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except PermissionError:
-        if target.exists() and os.access(target, os.W_OK):
-            raise _InPlace from None
-        raise
-    return temporary
-
-
-@contextlib.contextmanager
-def _written_in_place(file: Path) -> Iterator[TextIO]:
-    try:
-        handle = file.open("w", encoding="utf-8", newline="\n", errors=SHOWN)
-    except OSError as err:
-        raise _cannot_write(file, err) from None
-    try:
-        with handle:
-            yield handle
-    except OSError as err:
-        raise _cannot_write(file, err) from None
-
-
-def _cannot_write(file: Path, err: OSError) -> SvccheckError:
-    return SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err)))
 
 
 def user_errors(func: F) -> F:
@@ -263,10 +144,10 @@ def _reader_gone() -> NoReturn:
     sys.exit(EXIT_BROKEN_PIPE)
 
 
-def _stdout_failed(err: OSError) -> NoReturn:
-    """Standard output cannot be written (a full disk under `> rules.txt`): say so on stderr, exit
+def _stdout_failed(reason: str) -> NoReturn:
+    """Standard output cannot be written (a full disk under `> rules.txt`): say why on stderr, exit
     2; like `_reader_gone`, point standard output at /dev/null so the last flush cannot fail again."""
-    say(f"svccheck: error: cannot write standard output: {err.strerror or err}")
+    say(f"svccheck: error: {reason}")
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -312,7 +193,17 @@ class Svccheck(click.Group):
         except OSError as err:
             # A report written with click.echo (rules, explain, lint...) to a full disk or a
             # device that refuses it: one line, as output_stream says it for audit.
-            _stdout_failed(err)
+            _stdout_failed(f"cannot write standard output: {err.strerror or err}")
+        except UnicodeEncodeError as err:
+            # Standard output in an encoding that cannot show the report (PYTHONIOENCODING=ascii,
+            # a Latin-1 terminal) and Chinese text in it: one line, not a traceback.
+            encoding = getattr(sys.stdout, "encoding", None) or err.encoding
+            said = ProblemMessage.of("output.stdout_encoding", encoding=str(encoding))
+            _stdout_failed(said.text(ctx.meta.get(_LANG, "en")))
+        except KeyboardInterrupt:
+            # Interrupted (Ctrl-C): 130, as a shell reports it, not click's 1 ("findings").
+            say("svccheck: interrupted")
+            sys.exit(EXIT_INTERRUPTED)
         except click.UsageError as err:
             # The option parser's errors carry no context: the command is the one being invoked.
             _one_line(err, " ".join(p for p in (ctx.command_path, ctx.invoked_subcommand or "") if p), ctx.meta.get(_LANG, "en"))

@@ -24,16 +24,15 @@ from ..model import SEVERITIES, InputProblem, Report, Severity, Summary
 from ..parallel import default_jobs
 from ..problems import ProblemMessage
 from ..progress import progress_label, track
+from .output import output_stream, to_file
 from .usage import SaidUsageError
 from . import (
     config_option,
     configured_rules,
     default_lang,
     note_outputs,
-    output_stream,
     parse_date,
     rules_option,
-    to_file,
     user_errors,
 )
 

@@ -13,8 +13,9 @@ from ..errors import ExitCode
 from ..model import Severity
 from ..parallel import default_jobs
 from ..problems import ProblemMessage, counted
+from .output import output_stream, to_file
 from . import (
-    Svccheck, config_option, configured_rules, default_lang, lang_option, output_stream, rules_option, say, to_file,
+    Svccheck, config_option, configured_rules, default_lang, lang_option, rules_option, say,
     user_errors,
 )
 

@@ -12,7 +12,8 @@ import click
 from ..errors import ExitCode
 from ..importer import ImportStats, dump_record, import_rows, load_mapping, read_table, tally
 from ..progress import progress_label, track
-from . import default_lang, lang_option, output_stream, say, user_errors
+from . import default_lang, lang_option, say, user_errors
+from .output import output_stream
 
 
 def _write(records: Iterable[dict[str, Any]], out: TextIO) -> None:

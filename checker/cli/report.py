@@ -22,11 +22,10 @@ from . import (
     configured_rules,
     default_lang,
     note_outputs,
-    output_stream,
     rules_option,
-    to_file,
     user_errors,
 )
+from .output import output_stream, to_file
 
 
 def choose_scorecard(rules: Sequence[Rule], wanted: str | None) -> Rule | None:

@@ -1,0 +1,185 @@
+"""Where a command's report goes: standard output, or a file replaced only once the report is whole.
+
+`output_stream(path)` gives the text stream to write a report to (UTF-8, `\\n` line ends):
+
+- standard output for None or `-`, and for a path that *is* standard output or standard error
+  (`-o /dev/stdout`, or the very file a shell redirected standard output to);
+- for a report file, a temporary file beside it (`.NAME.XXXXXXXX.tmp`, made by `tempfile`, a
+  name no audit reads as an input), moved onto the file when the report is whole: a run that
+  stops on an error (a full disk, an interrupt, an audit that stops while a streamed report is
+  being written) leaves the previous report as it was, or none. Through a symbolic link the
+  file it names is replaced and the link kept. A new report gets the permissions of any new file
+  (0666 less the umask), an existing one keeps its own;
+- the path itself, written in place, when replacing it would change more than its content or
+  cannot be done: a device or named pipe (/dev/null, a FIFO), a file that is not ours, is
+  read-only to us, has other hard links, or sits in a directory we may not create files in. A
+  regular file written in place is emptied if the run stops on an error, so that no report cut
+  short is left to be read as a whole one.
+
+A file that cannot be opened or written is a one-line user error naming the path, never a
+traceback. A file name that is not UTF-8, quoted in a report, is written with U+FFFD for each
+of its odd bytes (`SHOWN`), not refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import SvccheckError
+from ..problems import ProblemMessage, os_reason
+
+SHOWN = "svccheck.shown"  # the codec error handler every report stream is opened with
+
+
+def _shown(err: UnicodeError) -> tuple[bytes, int]:
+    """A lone surrogate (a byte of a file name that is not UTF-8, as Python reads it) written as
+    U+FFFD, as `json_format.shown` does for JSON; any other character a stream cannot encode is
+    an error as usual. Bytes, not "\\ufffd": the UTF-8 encoder takes only ASCII text from a handler."""
+    if isinstance(err, UnicodeEncodeError) and all(0xD800 <= ord(c) <= 0xDFFF for c in err.object[err.start:err.end]):
+        return "\ufffd".encode("utf-8") * (err.end - err.start), err.end
+    raise err
+
+
+codecs.register_error(SHOWN, _shown)
+
+
+def to_file(path: Path | None) -> Path | None:
+    """`--output -` means standard output, as for most tools: None for it (and for None)."""
+    return None if path is None or str(path) == "-" else path
+
+
+@contextlib.contextmanager
+def output_stream(path: Path | None) -> Iterator[TextIO]:
+    """The stream to write a report to: standard output for None or `-`, else the file (see the
+    module)."""
+    file = to_file(path)
+    standard = _standard_stream(file)
+    if standard is not None:
+        with _written_to(standard) as handle:
+            yield handle
+        return
+    assert file is not None
+    target = _replaceable(file)
+    if target is None:
+        with _written_in_place(file) as handle:
+            yield handle
+        return
+    mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _new_file_mode()
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
+    except OSError as err:
+        if not (isinstance(err, PermissionError) and target.exists()):
+            raise _cannot_write(file, err) from None
+        fd = None  # a directory we may not create files in: the file itself, then
+    if fd is None:
+        with _written_in_place(file) as handle:
+            yield handle
+        return
+    try:
+        os.fchmod(fd, mode)
+        with open(fd, "w", encoding="utf-8", newline="\n", errors=SHOWN) as handle:
+            yield handle
+        _move(temporary, target)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(err, OSError):
+            raise _cannot_write(file, err) from None
+        raise
+
+
+def _standard_stream(file: Path | None) -> TextIO | None:
+    """Standard output for None; standard output or error when `file` is the same file."""
+    if file is None:
+        return sys.stdout
+    try:
+        named = os.stat(file)
+    except OSError:
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            opened = os.fstat(stream.fileno())
+        except (AttributeError, OSError, ValueError):  # no file descriptor (a test runner's buffer)
+            continue
+        if (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino):
+            return stream
+    return None
+
+
+@contextlib.contextmanager
+def _written_to(stream: TextIO) -> Iterator[TextIO]:
+    if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name == "utf-8":
+        stream.reconfigure(errors=SHOWN)
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:  # not an error: it goes up to `Svccheck`, which stops quietly
+        raise
+    except OSError as err:  # a full disk under `> report.txt`
+        raise SvccheckError(ProblemMessage.of("output.stdout", reason=os_reason(err))) from None
+
+
+def _replaceable(file: Path) -> Path | None:
+    """The file to replace with the finished report (`file`, through any symbolic links), or
+    None to write `file` in place."""
+    try:
+        found = os.stat(file)
+    except FileNotFoundError:
+        return Path(os.path.realpath(file))  # a new file (where a dangling link points, too)
+    except OSError:
+        return None  # said by opening it in place (a link loop, a directory we may not enter...)
+    mine = found.st_uid == os.geteuid() if hasattr(os, "geteuid") else True
+    if stat.S_ISREG(found.st_mode) and found.st_nlink == 1 and mine and os.access(file, os.W_OK):
+        return Path(os.path.realpath(file))
+    return None
+
+
+def _new_file_mode() -> int:
+    """The permissions `open(..., "w")` gives a new file: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _move(temporary: str, target: Path) -> None:
+    """The finished report onto `target`. Where a sticky directory forbids replacing it (another
+    user's file), its content is copied in place instead."""
+    try:
+        os.replace(temporary, target)
+    except PermissionError:
+        shutil.copyfile(temporary, target)
+        os.unlink(temporary)
+
+
+@contextlib.contextmanager
+def _written_in_place(file: Path) -> Iterator[TextIO]:
+    try:
+        handle = file.open("w", encoding="utf-8", newline="\n", errors=SHOWN)
+    except OSError as err:
+        raise _cannot_write(file, err) from None
+    try:
+        with handle:
+            try:
+                yield handle
+            except BaseException:
+                # A regular file is emptied rather than left with a report cut short.
+                with contextlib.suppress(OSError, ValueError):
+                    if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                        handle.truncate(0)
+                raise
+    except OSError as err:
+        raise _cannot_write(file, err) from None
+
+
+def _cannot_write(file: Path, err: OSError) -> SvccheckError:
+    return SvccheckError(ProblemMessage.of("output.file", file=str(file), reason=os_reason(err)))
