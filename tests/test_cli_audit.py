@@ -536,6 +536,65 @@ def test_an_interrupted_audit_exits_130_and_keeps_the_previous_report(
     assert out.read_text(encoding="utf-8") == "yesterday's report\n"
 
 
+def test_a_report_written_in_place_is_emptied_when_the_disk_fills(tmp_path: Path) -> None:
+    import resource
+
+    out, other = tmp_path / "r.json", tmp_path / "same.json"
+    out.write_text("old\n", encoding="utf-8")
+    os.link(out, other)  # written in place: a hard link is kept
+
+    def small_files() -> None:  # what a full disk does to a write, for this process only
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    done = _svccheck("audit", EXAMPLES, "--format", "json", "-o", out, preexec_fn=small_files)
+    assert done.returncode == 2
+    assert done.stderr.decode().endswith(f"svccheck: error: cannot write {out}: File too large\n")
+    assert out.read_bytes() == b""  # not 4,096 bytes of a report cut short
+
+
+def test_a_replaced_report_keeps_its_group_and_one_with_extended_attributes_is_written_in_place(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    grouped = tmp_path / "grouped.json"
+    grouped.write_text("{}\n", encoding="utf-8")
+    if os.geteuid() == 0:
+        os.chown(grouped, -1, 65534)
+    gid = grouped.stat().st_gid
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", grouped).exit_code == 1
+    assert grouped.stat().st_gid == gid and json.loads(grouped.read_text(encoding="utf-8"))["findings"]
+    noted = tmp_path / "noted.json"
+    noted.write_text("{}\n", encoding="utf-8")
+    try:
+        os.setxattr(noted, "user.note", b"keep")
+    except (AttributeError, OSError):
+        return  # no extended attributes here
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", noted).exit_code == 1
+    assert os.getxattr(noted, "user.note") == b"keep"
+
+
+def test_output_alone_names_the_default_text_report(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    result = run_cli("audit", EXAMPLES / "phone-calls.json", "-o", out)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert out.read_text(encoding="utf-8") == run_cli("audit", EXAMPLES / "phone-calls.json").stdout
+
+
+def test_a_closed_standard_output_is_one_line_and_a_file_report_does_not_need_it(tmp_path: Path) -> None:
+    base = f'"{sys.executable}" -m svccheck audit "{EXAMPLES / "phone-calls.json"}"'
+    to_stdout = subprocess.run(["bash", "-c", f"{base} >&-"], capture_output=False, stderr=subprocess.PIPE, check=False)
+    assert to_stdout.returncode == 2
+    assert to_stdout.stderr.decode().splitlines() == ["svccheck: error: cannot write standard output: Bad file descriptor"]
+    out = tmp_path / "r.txt"
+    to_file = subprocess.run(["bash", "-c", f'{base} -o "{out}" >&-'], stderr=subprocess.PIPE, check=False)
+    assert to_file.returncode == 1 and b"Traceback" not in to_file.stderr and "13 findings" in out.read_text(encoding="utf-8")
+
+
+def test_a_long_chinese_report_name_that_the_shell_takes_is_taken(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / ("报告" * 40 + ".json")  # 246 bytes of UTF-8
+    assert run_cli("audit", EXAMPLES / "promises.json", "--format", "json", "-o", out).exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["findings"]
+
+
 def test_a_streamed_report_in_an_audited_directory_is_not_read_as_an_input(run_cli: Run, tmp_path: Path) -> None:
     calls = tmp_path / "calls"
     calls.mkdir()

@@ -187,7 +187,8 @@ class Svccheck(click.Group):
             try:
                 return super().invoke(ctx)
             finally:  # what is still buffered fails here, not at exit, if the reader has gone
-                sys.stdout.flush()
+                if sys.stdout is not None:  # None: closed by the caller (`>&-`)
+                    sys.stdout.flush()
         except BrokenPipeError:
             _reader_gone()
         except OSError as err:

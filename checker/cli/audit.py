@@ -52,10 +52,12 @@ def _countable(ctx: click.Context, param: click.Parameter, value: int | None) ->
 def report_targets(formats: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
     """Each report format with where it goes: format i to output i, the formats beyond the outputs
     (and `--output -`) to standard output, None. Checked before anything is audited: at most one
-    report on standard output, and no two in the same file (the second would overwrite the first)."""
-    if len(outputs) > len(formats):
+    report on standard output, and no two in the same file (the second would overwrite the first).
+    No --format is the text report, which one --output may name (`svccheck audit x -o report.txt`)."""
+    chosen = formats or ("text",)
+    if len(outputs) > len(chosen):
         raise SaidUsageError(ProblemMessage.of("usage.more_outputs"))
-    targets = [(name, to_file(outputs[i]) if i < len(outputs) else None) for i, name in enumerate(formats or ("text",))]
+    targets = [(name, to_file(outputs[i]) if i < len(outputs) else None) for i, name in enumerate(chosen)]
     if sum(path is None for _, path in targets) > 1:
         raise SaidUsageError(ProblemMessage.of("usage.one_on_stdout"))
     seen: set[str] = set()

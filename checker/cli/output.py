@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import os
 import shutil
@@ -63,45 +64,61 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     """The stream to write a report to: standard output for None or `-`, else the file (see the
     module)."""
     file = to_file(path)
+    if file is None:
+        with _written_to(sys.stdout) as handle:
+            yield handle
+        return
     standard = _standard_stream(file)
-    if standard is not None:
-        with _written_to(standard) as handle:
+    target = _replaceable(file) if standard is None else None
+    temporary = _temporary(file, target) if target is not None else None
+    if standard is not None or temporary is None:
+        with _written_to(standard) if standard is not None else _written_in_place(file) as handle:
             yield handle
         return
-    assert file is not None
-    target = _replaceable(file)
-    if target is None:
-        with _written_in_place(file) as handle:
-            yield handle
-        return
-    mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _new_file_mode()
+    fd, name = temporary
+    assert target is not None
     try:
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
-    except OSError as err:
-        if not (isinstance(err, PermissionError) and target.exists()):
-            raise _cannot_write(file, err) from None
-        fd = None  # a directory we may not create files in: the file itself, then
-    if fd is None:
-        with _written_in_place(file) as handle:
-            yield handle
-        return
-    try:
-        os.fchmod(fd, mode)
         with open(fd, "w", encoding="utf-8", newline="\n", errors=SHOWN) as handle:
             yield handle
-        _move(temporary, target)
+        _move(name, target)
     except BaseException as err:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            os.unlink(name)
         if isinstance(err, OSError):
             raise _cannot_write(file, err) from None
         raise
 
 
-def _standard_stream(file: Path | None) -> TextIO | None:
-    """Standard output for None; standard output or error when `file` is the same file."""
-    if file is None:
-        return sys.stdout
+def _temporary(file: Path, target: Path) -> tuple[int, str] | None:
+    """A new file beside `target` for the report (its descriptor and name), with the target's
+    permissions and group, or a new file's; None where the file is to be written in place
+    instead (a directory we may not create files in, a group we cannot give the file)."""
+    # At most 200 bytes of the name: with tempfile's own, within a file system's 255.
+    prefix = "." + os.fsdecode(os.fsencode(target.name)[:200]) + "."
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    except OSError as err:
+        if isinstance(err, PermissionError) and target.exists():
+            return None
+        raise _cannot_write(file, err) from None
+    try:
+        if target.exists():
+            found = os.stat(target)
+            os.fchmod(fd, stat.S_IMODE(found.st_mode))
+            if found.st_gid != os.fstat(fd).st_gid:
+                os.fchown(fd, -1, found.st_gid)
+        else:
+            os.fchmod(fd, _new_file_mode())
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        return None
+    return fd, name
+
+
+def _standard_stream(file: Path) -> TextIO | None:
+    """Standard output or error, when `file` is the same file (`-o /dev/stdout`, or `-o log > log`)."""
     try:
         named = os.stat(file)
     except OSError:
@@ -117,7 +134,9 @@ def _standard_stream(file: Path | None) -> TextIO | None:
 
 
 @contextlib.contextmanager
-def _written_to(stream: TextIO) -> Iterator[TextIO]:
+def _written_to(stream: TextIO | None) -> Iterator[TextIO]:
+    if stream is None:  # closed by the caller (`svccheck audit ... >&-`)
+        raise SvccheckError(ProblemMessage.of("output.stdout", reason=os_reason(OSError(errno.EBADF, os.strerror(errno.EBADF)))))
     if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name == "utf-8":
         stream.reconfigure(errors=SHOWN)
     try:
@@ -139,9 +158,17 @@ def _replaceable(file: Path) -> Path | None:
     except OSError:
         return None  # said by opening it in place (a link loop, a directory we may not enter...)
     mine = found.st_uid == os.geteuid() if hasattr(os, "geteuid") else True
-    if stat.S_ISREG(found.st_mode) and found.st_nlink == 1 and mine and os.access(file, os.W_OK):
+    if stat.S_ISREG(found.st_mode) and found.st_nlink == 1 and mine and os.access(file, os.W_OK) and not _xattrs(file):
         return Path(os.path.realpath(file))
     return None
+
+
+def _xattrs(file: Path) -> bool:
+    """Whether the file has extended attributes (an ACL among them), which a new file would lack."""
+    try:
+        return bool(os.listxattr(file)) if hasattr(os, "listxattr") else False
+    except OSError:  # a file system without them
+        return False
 
 
 def _new_file_mode() -> int:
@@ -167,16 +194,22 @@ def _written_in_place(file: Path) -> Iterator[TextIO]:
         handle = file.open("w", encoding="utf-8", newline="\n", errors=SHOWN)
     except OSError as err:
         raise _cannot_write(file, err) from None
+    # Kept to empty a regular file after closing it, when the report is cut short: closing may
+    # still write what was buffered (or fail to: a full disk).
+    regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    spare = os.dup(handle.fileno()) if regular else None
     try:
-        with handle:
-            try:
+        try:
+            with handle:
                 yield handle
-            except BaseException:
-                # A regular file is emptied rather than left with a report cut short.
-                with contextlib.suppress(OSError, ValueError):
-                    if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                        handle.truncate(0)
-                raise
+        except BaseException:
+            if spare is not None:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(spare, 0)  # handle is closed by now: nothing more is written
+            raise
+        finally:
+            if spare is not None:
+                os.close(spare)
     except OSError as err:
         raise _cannot_write(file, err) from None
 
