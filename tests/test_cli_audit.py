@@ -875,3 +875,14 @@ def test_outcomes_kept_for_the_report_pass_through_in_order_and_are_frozen_now_a
     monkeypatch.setattr(command.gc, "freeze", lambda: frozen.append(len(seen)))
     assert list(command._kept(outcomes())) == list(range(10))
     assert frozen == [4, 8]  # after the 4th and the 8th, never ahead of what was read
+
+
+def test_an_selinux_label_does_not_stop_a_report_being_replaced_whole(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from svccheck.cli import output
+
+    report = tmp_path / "r.json"
+    report.write_text("{}\n", encoding="utf-8")
+    monkeypatch.setattr(os, "listxattr", lambda path: ["security.selinux"], raising=False)
+    assert output._replaceable(report) == (report.resolve(), os.stat(report))
+    monkeypatch.setattr(os, "listxattr", lambda path: ["security.selinux", "system.posix_acl_access"], raising=False)
+    assert output._replaceable(report) is None  # an ACL: written in place, keeping it

@@ -4,8 +4,8 @@
 
 - standard output for None or `-`, and for a path that *is* standard output or standard error
   (`-o /dev/stdout`, or the very file a shell redirected standard output to);
-- for a report file, a temporary file beside it (`.NAME.XXXXXXXX.tmp`, made by `tempfile`, a
-  name no audit reads as an input), moved onto the file when the report is whole: a run that
+- for a report file, a temporary file beside it (`.NAME.` and tempfile's random letters, then
+  `.tmp`: a name no audit reads as an input), moved onto the file when the report is whole: a run that
   stops on an error (a full disk, an interrupt, an audit that stops while a streamed report is
   being written) leaves the previous report as it was, or none. Through a symbolic link the
   file it names is replaced and the link kept. A new report gets the permissions of any new file
@@ -28,7 +28,6 @@ import contextlib
 import errno
 import io
 import os
-import shutil
 import stat
 import sys
 import tempfile
@@ -69,18 +68,17 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
             yield handle
         return
     standard = _standard_stream(file)
-    target = _replaceable(file) if standard is None else None
-    temporary = _temporary(file, target) if target is not None else None
-    if standard is not None or temporary is None:
+    replaceable = _replaceable(file) if standard is None else None
+    temporary = _temporary(file, *replaceable) if replaceable is not None else None
+    if standard is not None or replaceable is None or temporary is None:
         with _written_to(standard) if standard is not None else _written_in_place(file) as handle:
             yield handle
         return
     fd, name = temporary
-    assert target is not None
     try:
         with open(fd, "w", encoding="utf-8", newline="\n", errors=SHOWN) as handle:
             yield handle
-        _move(name, target)
+        os.replace(name, replaceable[0])
     except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(name)
@@ -89,21 +87,21 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
         raise
 
 
-def _temporary(file: Path, target: Path) -> tuple[int, str] | None:
-    """A new file beside `target` for the report (its descriptor and name), with the target's
-    permissions and group, or a new file's; None where the file is to be written in place
-    instead (a directory we may not create files in, a group we cannot give the file)."""
+def _temporary(file: Path, target: Path, found: os.stat_result | None) -> tuple[int, str] | None:
+    """A new file beside `target` (`found`: its status, None if there is none yet) for the report,
+    as its descriptor and name, with the target's permissions and group, or a new file's; None
+    where the file is to be written in place instead (a directory we may not create files in, a
+    group we cannot give the file)."""
     # At most 200 bytes of the name: with tempfile's own, within a file system's 255.
     prefix = "." + os.fsdecode(os.fsencode(target.name)[:200]) + "."
     try:
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     except OSError as err:
-        if isinstance(err, PermissionError) and target.exists():
+        if isinstance(err, PermissionError) and found is not None:
             return None
         raise _cannot_write(file, err) from None
     try:
-        if target.exists():
-            found = os.stat(target)
+        if found is not None:
             os.fchmod(fd, stat.S_IMODE(found.st_mode))
             if found.st_gid != os.fstat(fd).st_gid:
                 os.fchown(fd, -1, found.st_gid)
@@ -148,27 +146,30 @@ def _written_to(stream: TextIO | None) -> Iterator[TextIO]:
         raise SvccheckError(ProblemMessage.of("output.stdout", reason=os_reason(err))) from None
 
 
-def _replaceable(file: Path) -> Path | None:
-    """The file to replace with the finished report (`file`, through any symbolic links), or
-    None to write `file` in place."""
+def _replaceable(file: Path) -> tuple[Path, os.stat_result | None] | None:
+    """The file to replace with the finished report (`file`, through any symbolic links) and its
+    status (None: it does not exist yet), or None to write `file` in place."""
     try:
         found = os.stat(file)
     except FileNotFoundError:
-        return Path(os.path.realpath(file))  # a new file (where a dangling link points, too)
+        return Path(os.path.realpath(file)), None  # a new file (where a dangling link points, too)
     except OSError:
         return None  # said by opening it in place (a link loop, a directory we may not enter...)
     mine = found.st_uid == os.geteuid() if hasattr(os, "geteuid") else True
     if stat.S_ISREG(found.st_mode) and found.st_nlink == 1 and mine and os.access(file, os.W_OK) and not _xattrs(file):
-        return Path(os.path.realpath(file))
+        return Path(os.path.realpath(file)), found
     return None
 
 
 def _xattrs(file: Path) -> bool:
-    """Whether the file has extended attributes (an ACL among them), which a new file would lack."""
+    """Whether the file has extended attributes a new file would lack (an ACL, a user's note).
+    `security.*` ones (an SELinux label) are given to the new file by the system itself: were they
+    counted, no report would ever be replaced whole on such a system."""
     try:
-        return bool(os.listxattr(file)) if hasattr(os, "listxattr") else False
+        names = os.listxattr(file) if hasattr(os, "listxattr") else []
     except OSError:  # a file system without them
         return False
+    return any(not name.startswith("security.") for name in names)
 
 
 def _new_file_mode() -> int:
@@ -176,16 +177,6 @@ def _new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-def _move(temporary: str, target: Path) -> None:
-    """The finished report onto `target`. Where a sticky directory forbids replacing it (another
-    user's file), its content is copied in place instead."""
-    try:
-        os.replace(temporary, target)
-    except PermissionError:
-        shutil.copyfile(temporary, target)
-        os.unlink(temporary)
 
 
 @contextlib.contextmanager
