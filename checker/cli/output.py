@@ -36,17 +36,18 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import SvccheckError
+from ..formatters.json_format import shown
 from ..problems import ProblemMessage, os_reason
 
 SHOWN = "svccheck.shown"  # the codec error handler every report stream is opened with
 
 
 def _shown(err: UnicodeError) -> tuple[bytes, int]:
-    """A lone surrogate (a byte of a file name that is not UTF-8, as Python reads it) written as
-    U+FFFD, as `json_format.shown` does for JSON; any other character a stream cannot encode is
-    an error as usual. Bytes, not "\\ufffd": the UTF-8 encoder takes only ASCII text from a handler."""
+    """Lone surrogates (bytes of a file name that is not UTF-8, as Python reads them) written as
+    `json_format.shown` shows them in JSON; any other character a stream cannot encode is an
+    error as usual. Bytes: the UTF-8 encoder takes only ASCII text from a handler."""
     if isinstance(err, UnicodeEncodeError) and all(0xD800 <= ord(c) <= 0xDFFF for c in err.object[err.start:err.end]):
-        return "\ufffd".encode("utf-8") * (err.end - err.start), err.end
+        return shown(err.object[err.start:err.end]).encode("utf-8"), err.end
     raise err
 
 

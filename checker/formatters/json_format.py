@@ -237,11 +237,4 @@ def render(report: Report, out: TextIO) -> None:
     # order, UTF-8 unescaped), about 10x faster: the standard library falls back to its pure-Python
     # encoder whenever `indent` is set. Its UTF-8 bytes go straight to the underlying binary
     # stream when there is one, so a large report is not held twice (bytes and str).
-    data = dumps(report_dict(report), _OPTIONS)
-    binary = getattr(out, "buffer", None)
-    if binary is None:
-        out.write(data.decode("utf-8"))
-        return
-    out.flush()
-    binary.write(data)
-    binary.flush()
+    _binary_writer(out)(dumps(report_dict(report), _OPTIONS), last=True)
