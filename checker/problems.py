@@ -713,13 +713,25 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 def hinted(said: ProblemMessage, name: str, known: Iterable[str]) -> ProblemMessage:
     """`said`, followed by `did_you_mean` in its language when a known name is close to `name`."""
-    hint = _hint(name, known)
+    return suggesting(said, _close(name, known))
+
+
+def suggesting(said: ProblemMessage, names: Sequence[str] | None) -> ProblemMessage:
+    """`said`, followed by "(did you mean 'a' or 'b'?)" in its language for `names` (none: as it is)."""
+    hint = _suggestion(names)
     return ProblemMessage.of("hinted", message=said, hint=hint) if hint is not None else said
 
 
 def _hint(name: str, known: Iterable[str]) -> ProblemMessage | None:
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    return ProblemMessage.of("hint.did_you_mean", names=joined("or", [repr(c) for c in close])) if close else None
+    return _suggestion(_close(name, known))
+
+
+def _close(name: str, known: Iterable[str]) -> list[str]:
+    return difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+
+
+def _suggestion(names: Sequence[str] | None) -> ProblemMessage | None:
+    return ProblemMessage.of("hint.did_you_mean", names=joined("or", [repr(c) for c in names])) if names else None
 
 
 # What the operating system says for the errors a user meets reading inputs and rules and

@@ -26,7 +26,7 @@ from typing import Any
 import click
 
 from ..formatters.text import escape_controls
-from ..problems import ProblemMessage, all_of, joined
+from ..problems import ProblemMessage, all_of, suggesting
 
 LANGS = ("en", "zh")
 
@@ -137,11 +137,11 @@ def _said(err: click.UsageError) -> ProblemMessage | None:
             return reason
         return ProblemMessage.of("usage.bad_value", name=name, reason=reason)
     if isinstance(err, click.NoSuchOption):
-        return _hinted(ProblemMessage.of("usage.no_such_option", name=repr(err.option_name)), err.possibilities)
+        return suggesting(ProblemMessage.of("usage.no_such_option", name=repr(err.option_name)), err.possibilities)
     no_such_command = getattr(click.exceptions, "NoSuchCommand", None)  # click 8.2+
     if no_such_command is not None and isinstance(err, no_such_command):
         said = ProblemMessage.of("usage.no_such_command", name=repr(err.command_name))
-        return _hinted(said, err.possibilities)
+        return suggesting(said, err.possibilities)
     return _matched(_clause(err.message), _SENTENCES)
 
 
@@ -155,13 +155,6 @@ def _missing(err: click.MissingParameter) -> ProblemMessage | None:
     if kind == "option":
         return ProblemMessage.of("usage.missing_option", name=name)
     return None
-
-
-def _hinted(said: ProblemMessage, possibilities: Sequence[str] | None) -> ProblemMessage:
-    if not possibilities:
-        return said
-    hint = ProblemMessage.of("hint.did_you_mean", names=joined("or", [repr(p) for p in possibilities]))
-    return ProblemMessage.of("hinted", message=said, hint=hint)
 
 
 # click's sentences (as `_clause` leaves them) for the errors that carry nothing but their text:
