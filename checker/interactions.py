@@ -854,6 +854,17 @@ def _reword(error: jsonschema.ValidationError) -> ProblemMessage:
     last = error.absolute_path[-1] if error.absolute_path else None
     if error.validator == "pattern" and last in _TIME_FIELDS:
         return ProblemMessage.of("schema.datetime" if last == "started_at" else "schema.time", value=repr(error.instance))
+    if error.validator == "required" and isinstance(error.instance, dict):
+        # Only this one error is shown for an interaction (where a rule file lists every problem,
+        # the unknown key among them): a key typed wrong is the likeliest reason a required one
+        # is missing, so it is said here where one is close ("chanel" for "channel").
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = next((n for n in required if n not in error.instance), None)
+        keys = [k for k in error.instance if isinstance(k, str)]
+        close = difflib.get_close_matches(missing, keys, n=1, cutoff=0.75) if isinstance(missing, str) else []
+        if close:
+            said = schema_message(error)
+            return ProblemMessage.of("schema.required_misspelt", message=said, found=repr(close[0]))
     if error.validator in ("unevaluatedProperties", "additionalProperties") and isinstance(error.instance, dict):
         known = _known_keys(error.schema)
         unknown = sorted(k for k in error.instance if k not in known and not k.startswith("x-"))

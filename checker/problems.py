@@ -139,6 +139,11 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     # fails on a keyword without one). The English is jsonschema's own {message}, kept as it
     # words it (its wording differs between versions).
     "schema.required": {"en": "{message}", "zh": "缺少必填字段 {property}"},
+    # An interaction's missing required key, with a key it has that is close to it ("chanel").
+    "schema.required_misspelt": {
+        "en": "{message} (is {found} a misspelling of it?)",
+        "zh": "{message}（{found} 是否为其误写？）",
+    },
     "schema.type": {"en": "{message}", "zh": "{instance} 的类型不对，应为{types}"},
     "schema.enum": {"en": "{message}", "zh": "{instance} 不是允许的值，应为 {enum} 之一"},
     "schema.const": {"en": "{message}", "zh": "应为 {const}"},

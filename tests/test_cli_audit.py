@@ -686,7 +686,9 @@ PHONE_OK = '{"id": "ok", "channel": "phone"}'
 BAD_INPUTS: list[tuple[str, str, bytes | None, str]] = [
     # (case, file name, content, the error line after "<file>")
     ("malformed JSON", "bad.json", b'[{"id": "x", "channel": "phone",}]', ":1:33: invalid JSON: Expecting property name enclosed in double quotes"),
-    ("wrong field", "wf.jsonl", b'{"id": "x", "chanel": "phone"}', ":1: interaction x: 'channel' is a required property"),
+    ("wrong field", "wf.jsonl", b'{"id": "x", "chanel": "phone"}',
+     ":1: interaction x: 'channel' is a required property (is 'chanel' a misspelling of it?)"),
+    ("missing field", "mf.jsonl", b'{"id": "x", "site": "a"}', ":1: interaction x: 'channel' is a required property"),
     ("empty file", "empty.json", b"", ":1:1: invalid JSON: Expecting value (the file is empty)"),
     ("non-UTF-8 bytes", "latin.json", '[{"id": "x", "channel": "café"}]'.encode("latin-1"), ":1:29: not UTF-8 text"),
     ("garbage in a JSON Lines line", "bad.jsonl", b'{"id": 1 2}\n', ":1:10: invalid JSON: unexpected character, expected ',' or '}'"),

@@ -134,5 +134,5 @@ def test_input_errors_follow_the_report_language(builtin_rules: list[Rule]) -> N
     errors = [line for line in _lines(report) if "title=svccheck input error" in line]
     assert errors == [
         "::error file=examples/invalid/wrong-field.jsonl,line=2,title=svccheck input error::"
-        "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'"
+        "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'（'chanel' 是否为其误写？）"
     ]

@@ -91,8 +91,8 @@ def test_input_error_messages_follow_the_report_language(builtin_rules: list[Rul
     paths = [Path("examples/invalid/bad-json.json"), Path("examples/invalid/wrong-field.jsonl")]
     english = _data(audit_paths(paths, builtin_rules, lang="en"))["errors"]
     chinese = _data(audit_paths(paths, builtin_rules, lang="zh"))["errors"]
-    assert [e["message"] for e in english] == ["invalid JSON: Expecting value", "'channel' is a required property"]
-    assert [e["message"] for e in chinese] == ["JSON 无效：此处应为一个值", "缺少必填字段 'channel'"]
+    assert [e["message"] for e in english] == ["invalid JSON: Expecting value", "'channel' is a required property (is 'chanel' a misspelling of it?)"]
+    assert [e["message"] for e in chinese] == ["JSON 无效：此处应为一个值", "缺少必填字段 'channel'（'chanel' 是否为其误写？）"]
     assert [{k: v for k, v in e.items() if k != "message"} for e in chinese] == [
         {k: v for k, v in e.items() if k != "message"} for e in english
     ]

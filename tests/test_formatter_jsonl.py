@@ -126,4 +126,4 @@ def test_the_streamed_report_writes_errors_in_the_run_language() -> None:
     """`--format jsonl` alone streams (cli.audit.stream_findings): the same lines as a rendered report."""
     result = CliRunner().invoke(main, ["audit", "examples/invalid/wrong-field.jsonl", "--format", "jsonl", "--lang", "zh"])
     errors = [json.loads(line) for line in result.stdout.splitlines() if '"type": "error"' in line]
-    assert [e["message"] for e in errors] == ["缺少必填字段 'channel'"]
+    assert [e["message"] for e in errors] == ["缺少必填字段 'channel'（'chanel' 是否为其误写？）"]

@@ -175,8 +175,8 @@ def test_input_errors_follow_the_report_language(builtin_rules: list[Rule], sche
     schema.validate(xml)
     root = ET.fromstring(xml)
     error = _suite(root, junit.INPUTS_SUITE).find("testcase/error")
-    assert error is not None and error.get("message") == "缺少必填字段 'channel'"
-    assert error.text == "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'\n"
+    assert error is not None and error.get("message") == "缺少必填字段 'channel'（'chanel' 是否为其误写？）"
+    assert error.text == "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'（'chanel' 是否为其误写？）\n"
     measured = _case(root, "phone.answer-within-three-rings", "c1").find("error")
     assert measured is not None and measured.get("message") == "指标 'rings' 的值 'five' 不是数字"
     assert measured.text == f"{calls}:1:2: 交互 c1: 规则 phone.answer-within-three-rings: 指标 'rings' 的值 'five' 不是数字\n"

@@ -194,4 +194,4 @@ def test_cli_output_is_byte_identical_across_runs(run_cli: Callable[..., Any], t
 def test_input_error_notifications_follow_the_report_language(builtin_rules: list[Rule]) -> None:
     report = audit_paths([Path("examples/invalid/wrong-field.jsonl")], builtin_rules, lang="zh")
     [error] = _render(report)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert error["message"]["text"] == "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'"
+    assert error["message"]["text"] == "examples/invalid/wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'（'chanel' 是否为其误写？）"

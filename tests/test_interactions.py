@@ -238,7 +238,7 @@ def test_a_json_line_cut_short_is_located_at_the_end_of_its_line(tmp_path: Path,
 def test_the_shipped_wrong_field_example_audits_lines_1_and_3() -> None:
     path = INVALID / "wrong-field.jsonl"
     items = [f"{i.id}@{i.location}" if isinstance(i, Interaction) else str(i) for i in read_inputs([path])]
-    assert items == [f"wf-01@{path}:1", f"{path}:2: interaction wf-02: 'channel' is a required property", f"wf-03@{path}:3"]
+    assert items == [f"wf-01@{path}:1", f"{path}:2: interaction wf-02: 'channel' is a required property (is 'chanel' a misspelling of it?)", f"wf-03@{path}:3"]
 
 
 def test_a_missing_id_and_an_id_of_the_wrong_type(tmp_path: Path) -> None:

@@ -220,7 +220,7 @@ def test_the_shipped_invalid_examples_in_chinese() -> None:
         "events-out-of-order.json:7:31: 交互 order-01: events[1] 的时间 2026-03-02T17:35:00+08:00 早于 events[0] 的时间 "
         "2026-03-02T09:40:00Z：事件必须按时间先后排列",
         "unknown-key.json:1:1: 交互 unknown-key-01: 未知字段 'metric'（是否应为 'metrics'？）；扩展字段必须以 x- 开头",
-        "wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'",
+        "wrong-field.jsonl:2: 交互 wf-02: 缺少必填字段 'channel'（'chanel' 是否为其误写？）",
     ]
 
 
